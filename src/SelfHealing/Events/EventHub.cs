@@ -1,0 +1,168 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SelfHealing.Telemetry;
+
+namespace SelfHealing.Events;
+
+/// <summary>
+/// The default <see cref="IEventHub"/>: one pair of bounded channels per subscriber (guaranteed and
+/// best-effort). Publishing is a non-blocking write to each subscriber's channel.
+/// </summary>
+public sealed partial class EventHub : IEventHub, IDisposable
+{
+    private static readonly KeyValuePair<string, object?> GuaranteedTag = new(SelfHealingMeter.DeliveryTag, "guaranteed");
+    private static readonly KeyValuePair<string, object?> BestEffortTag = new(SelfHealingMeter.DeliveryTag, "best-effort");
+
+    private readonly Lock _gate = new();
+    private readonly EventHubOptions _options;
+    private readonly ILogger _logger;
+    private readonly SelfHealingInstrumentation _instrumentation;
+    private EventSubscription[] _subscriptions = [];
+    private long _droppedByRemoved;
+    private bool _completed;
+
+    /// <summary>Creates a hub with default options and no logging.</summary>
+    public EventHub()
+        : this(Options.Create(new EventHubOptions()), NullLogger<EventHub>.Instance)
+    {
+    }
+
+    /// <summary>Creates a hub.</summary>
+    /// <param name="options">The hub's options.</param>
+    /// <param name="logger">Where dropped guaranteed events are reported.</param>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">A capacity is out of its allowed range; the message names it.</exception>
+    public EventHub(IOptions<EventHubOptions> options, ILogger<EventHub> logger)
+        : this(options, logger, SelfHealingInstrumentation.Shared)
+    {
+    }
+
+    internal EventHub(IOptions<EventHubOptions> options, ILogger<EventHub> logger, SelfHealingInstrumentation instrumentation)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options.Value;
+        EventHubOptionsValidator.ThrowIfInvalid(_options);
+        _logger = logger;
+        _instrumentation = instrumentation;
+    }
+
+    /// <inheritdoc />
+    public long DroppedCount
+    {
+        get
+        {
+            long total = 0;
+            foreach (EventSubscription s in Volatile.Read(ref _subscriptions))
+            {
+                total += s.DroppedCount;
+            }
+
+            return total + Interlocked.Read(ref _droppedByRemoved);
+        }
+    }
+
+    /// <summary>Gets the number of current subscriptions.</summary>
+    public int SubscriberCount => Volatile.Read(ref _subscriptions).Length;
+
+    /// <inheritdoc />
+    public bool Publish(SelfHealingEvent message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (Volatile.Read(ref _completed))
+        {
+            return false;
+        }
+
+        foreach (EventSubscription subscription in Volatile.Read(ref _subscriptions))
+        {
+            if (!subscription.Accepts(message))
+            {
+                continue;
+            }
+
+            if (!subscription.Write(message))
+            {
+                if (_instrumentation.EventsDropped.Enabled)
+                {
+                    _instrumentation.EventsDropped.Add(1, GuaranteedTag, new KeyValuePair<string, object?>(SelfHealingMeter.SubscriptionTag, subscription.Name));
+                }
+
+                LogGuaranteedEventDropped(_logger, message.GetType().Name, message.Source, subscription.Name, _options.GuaranteedCapacity);
+            }
+        }
+
+        return true;
+    }
+
+    /// <inheritdoc />
+    public EventSubscription Subscribe(string name, Func<SelfHealingEvent, bool>? filter = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var subscription = new EventSubscription(name, filter, _options.BestEffortCapacity, _options.GuaranteedCapacity, Unsubscribe, OnBestEffortDropped);
+        lock (_gate)
+        {
+            if (_completed)
+            {
+                throw new InvalidOperationException("The event hub has been completed; no new subscription can be made.");
+            }
+
+            _subscriptions = [.. _subscriptions, subscription];
+        }
+
+        return subscription;
+    }
+
+    /// <summary>
+    /// Completes the hub: no further events are accepted, and every subscription's reader completes once
+    /// its queued events have been read.
+    /// </summary>
+    public void Complete()
+    {
+        EventSubscription[] subscriptions;
+        lock (_gate)
+        {
+            _completed = true;
+            subscriptions = _subscriptions;
+        }
+
+        foreach (EventSubscription subscription in subscriptions)
+        {
+            subscription.Complete();
+        }
+    }
+
+    /// <summary>Completes the hub.</summary>
+    public void Dispose() => Complete();
+
+    private void OnBestEffortDropped(EventSubscription subscription)
+    {
+        if (_instrumentation.EventsDropped.Enabled)
+        {
+            _instrumentation.EventsDropped.Add(1, BestEffortTag, new KeyValuePair<string, object?>(SelfHealingMeter.SubscriptionTag, subscription.Name));
+        }
+    }
+
+    private void Unsubscribe(EventSubscription subscription)
+    {
+        lock (_gate)
+        {
+            int index = Array.IndexOf(_subscriptions, subscription);
+            if (index < 0)
+            {
+                return;
+            }
+
+            var copy = new EventSubscription[_subscriptions.Length - 1];
+            Array.Copy(_subscriptions, 0, copy, 0, index);
+            Array.Copy(_subscriptions, index + 1, copy, index, copy.Length - index);
+            _subscriptions = copy;
+            Interlocked.Add(ref _droppedByRemoved, subscription.DroppedCount);
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Error,
+        Message = "Dropped guaranteed event {EventType} from {Source} for subscriber {Subscriber}: its buffer of {Capacity} events is full; the subscriber is not reading")]
+    private static partial void LogGuaranteedEventDropped(ILogger logger, string eventType, string source, string subscriber, int capacity);
+}

@@ -1,0 +1,158 @@
+using System.Threading.Channels;
+
+namespace SelfHealing.Events;
+
+/// <summary>
+/// One subscriber's view of the <see cref="IEventHub"/>: a channel reader of the events its filter accepts.
+/// Guaranteed events are read before best-effort ones; within each kind the order of publication is kept.
+/// </summary>
+public sealed class EventSubscription : IDisposable
+{
+    private readonly Channel<SelfHealingEvent> _guaranteed;
+    private readonly Channel<SelfHealingEvent> _bestEffort;
+    private readonly Func<SelfHealingEvent, bool>? _filter;
+    private readonly Action<EventSubscription> _onDispose;
+    private readonly Action<EventSubscription> _onBestEffortDropped;
+    private long _dropped;
+    private int _disposed;
+
+    internal EventSubscription(
+        string name,
+        Func<SelfHealingEvent, bool>? filter,
+        int bestEffortCapacity,
+        int guaranteedCapacity,
+        Action<EventSubscription> onDispose,
+        Action<EventSubscription> onBestEffortDropped)
+    {
+        Name = name;
+        _filter = filter;
+        _onDispose = onDispose;
+        _onBestEffortDropped = onBestEffortDropped;
+        _guaranteed = Channel.CreateBounded<SelfHealingEvent>(new BoundedChannelOptions(guaranteedCapacity)
+        {
+            SingleReader = false,
+            SingleWriter = false,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _bestEffort = Channel.CreateBounded<SelfHealingEvent>(
+            new BoundedChannelOptions(bestEffortCapacity)
+            {
+                SingleReader = false,
+                SingleWriter = false,
+                FullMode = BoundedChannelFullMode.DropOldest,
+            },
+            _ =>
+            {
+                Interlocked.Increment(ref _dropped);
+                _onBestEffortDropped(this);
+            });
+        Reader = new MergedReader(_guaranteed.Reader, _bestEffort.Reader);
+    }
+
+    /// <summary>Gets the subscriber's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the reader of this subscription's events. It completes when the hub completes or the subscription is disposed.</summary>
+    public ChannelReader<SelfHealingEvent> Reader { get; }
+
+    /// <summary>Gets how many events were dropped for this subscriber because it read too slowly.</summary>
+    public long DroppedCount => Interlocked.Read(ref _dropped);
+
+    /// <summary>Stops delivery to this subscription; events already queued can still be read.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _onDispose(this);
+            Complete();
+        }
+    }
+
+    internal bool Accepts(SelfHealingEvent message) => _filter is null || _filter(message);
+
+    /// <summary>Queues an event. Returns false when a guaranteed event could not be queued (buffer full).</summary>
+    internal bool Write(SelfHealingEvent message)
+    {
+        if (message.Delivery == EventDelivery.Guaranteed)
+        {
+            if (_guaranteed.Writer.TryWrite(message))
+            {
+                return true;
+            }
+
+            // Full, or completed concurrently with this write. Only the first is a drop.
+            if (Volatile.Read(ref _disposed) == 0)
+            {
+                Interlocked.Increment(ref _dropped);
+                return false;
+            }
+
+            return true;
+        }
+
+        // DropOldest never refuses while open; the dropped item is counted by the callback.
+        _bestEffort.Writer.TryWrite(message);
+        return true;
+    }
+
+    internal void Complete()
+    {
+        _guaranteed.Writer.TryComplete();
+        _bestEffort.Writer.TryComplete();
+    }
+
+    /// <summary>Reads two channels as one, guaranteed events first.</summary>
+    private sealed class MergedReader(ChannelReader<SelfHealingEvent> first, ChannelReader<SelfHealingEvent> second)
+        : ChannelReader<SelfHealingEvent>
+    {
+        public override Task Completion { get; } = Task.WhenAll(first.Completion, second.Completion);
+
+        public override bool CanCount => true;
+
+        public override int Count => first.Count + second.Count;
+
+        public override bool TryRead(out SelfHealingEvent item) =>
+            first.TryRead(out item!) || second.TryRead(out item!);
+
+        public override bool TryPeek(out SelfHealingEvent item) =>
+            first.TryPeek(out item!) || second.TryPeek(out item!);
+
+        public override async ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+        {
+            while (true)
+            {
+                if (first.TryPeek(out _) || second.TryPeek(out _))
+                {
+                    return true;
+                }
+
+                bool firstDone = first.Completion.IsCompleted;
+                bool secondDone = second.Completion.IsCompleted;
+                if (firstDone && secondDone)
+                {
+                    return false;
+                }
+
+                if (firstDone)
+                {
+                    return await second.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                if (secondDone)
+                {
+                    return await first.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                }
+
+                Task<bool> a = first.WaitToReadAsync(cancellationToken).AsTask();
+                Task<bool> b = second.WaitToReadAsync(cancellationToken).AsTask();
+                Task<bool> done = await Task.WhenAny(a, b).ConfigureAwait(false);
+                if (done.IsCanceled)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                }
+
+                // Loop: either data arrived or one channel completed; re-check both.
+            }
+        }
+    }
+}

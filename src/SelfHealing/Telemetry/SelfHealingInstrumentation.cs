@@ -1,0 +1,58 @@
+using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
+using SelfHealing.CircuitBreakers;
+
+namespace SelfHealing.Telemetry;
+
+/// <summary>
+/// The library's instruments, created once per meter. Components hold a reference and guard every
+/// recording with <c>Enabled</c>, so nothing is paid while no listener is attached.
+/// </summary>
+internal sealed class SelfHealingInstrumentation
+{
+    private static readonly Lazy<SelfHealingInstrumentation> SharedInstance =
+        new(() => new SelfHealingInstrumentation(new Meter(SelfHealingMeter.Name, typeof(SelfHealingInstrumentation).Assembly.GetName().Version?.ToString())));
+
+    private readonly ConditionalWeakTable<CircuitBreaker, object?> _breakers = new();
+
+    public SelfHealingInstrumentation(IMeterFactory meterFactory)
+        : this(meterFactory.Create(new MeterOptions(SelfHealingMeter.Name)
+        {
+            Version = typeof(SelfHealingInstrumentation).Assembly.GetName().Version?.ToString(),
+        }))
+    {
+    }
+
+    private SelfHealingInstrumentation(Meter meter)
+    {
+        Meter = meter;
+        CircuitCalls = meter.CreateCounter<long>(SelfHealingMeter.CircuitCalls, "{call}", "Calls through circuit breakers by outcome.");
+        CircuitTransitions = meter.CreateCounter<long>(SelfHealingMeter.CircuitTransitions, "{transition}", "Circuit state transitions.");
+        EventsDropped = meter.CreateCounter<long>(SelfHealingMeter.EventsDropped, "{event}", "Events dropped for lagging subscribers.");
+        meter.CreateObservableGauge(SelfHealingMeter.CircuitState, ObserveStates, "{state}", "Circuit state: 0 closed, 1 open, 2 half-open, 3 isolated, 4 disabled.");
+    }
+
+    /// <summary>Gets the instruments of the process-wide meter, used when no <see cref="IMeterFactory"/> is at hand.</summary>
+    public static SelfHealingInstrumentation Shared => SharedInstance.Value;
+
+    public Meter Meter { get; }
+
+    public Counter<long> CircuitCalls { get; }
+
+    public Counter<long> CircuitTransitions { get; }
+
+    public Counter<long> EventsDropped { get; }
+
+    /// <summary>Adds a breaker to the state gauge; held weakly, so a forgotten breaker is collected.</summary>
+    public void Track(CircuitBreaker breaker) => _breakers.AddOrUpdate(breaker, null);
+
+    private IEnumerable<Measurement<int>> ObserveStates()
+    {
+        foreach (KeyValuePair<CircuitBreaker, object?> pair in _breakers)
+        {
+            yield return new Measurement<int>(
+                (int)pair.Key.State,
+                new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, pair.Key.Name));
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
+using Microsoft.Extensions.Options;
+using SelfHealing.Events;
+
+namespace SelfHealing.Tests.Events;
+
+public sealed class EventHubTests
+{
+    private sealed record Telemetry(int N) : SelfHealingEvent("test", DateTimeOffset.UnixEpoch);
+
+    private sealed record Important(int N) : SelfHealingEvent("test", DateTimeOffset.UnixEpoch)
+    {
+        public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    }
+
+    private static EventHub Create(int bestEffort = 4, int guaranteed = 4, ILogger<EventHub>? logger = null) =>
+        new(Options.Create(new EventHubOptions { BestEffortCapacity = bestEffort, GuaranteedCapacity = guaranteed }), logger ?? new FakeLogger<EventHub>());
+
+    [Fact]
+    public async Task Every_subscriber_gets_every_event_in_order()
+    {
+        using EventHub hub = Create(bestEffort: 100);
+        using EventSubscription a = hub.Subscribe("a");
+        using EventSubscription b = hub.Subscribe("b");
+        for (int i = 0; i < 10; i++)
+        {
+            hub.Publish(new Telemetry(i)).Should().BeTrue();
+        }
+
+        hub.Complete();
+        (await ReadAll(a)).Should().Equal(Enumerable.Range(0, 10).Select(i => new Telemetry(i)));
+        (await ReadAll(b)).Should().HaveCount(10);
+    }
+
+    [Fact]
+    public async Task Lagging_subscriber_loses_the_oldest_telemetry_and_counts_it_but_keeps_guaranteed_events()
+    {
+        using EventHub hub = Create(bestEffort: 3, guaranteed: 100);
+        using EventSubscription slow = hub.Subscribe("slow");
+        for (int i = 0; i < 10; i++)
+        {
+            hub.Publish(new Telemetry(i));
+            hub.Publish(new Important(i));
+        }
+
+        slow.DroppedCount.Should().Be(7);
+        hub.DroppedCount.Should().Be(7);
+        hub.Complete();
+        List<SelfHealingEvent> read = await ReadAll(slow);
+        read.OfType<Important>().Select(e => e.N).Should().Equal(Enumerable.Range(0, 10));
+        read.OfType<Telemetry>().Select(e => e.N).Should().Equal(7, 8, 9);
+        read.Take(10).Should().AllBeOfType<Important>("guaranteed events are read first");
+    }
+
+    [Fact]
+    public void Guaranteed_overflow_is_logged_as_an_error_and_counted()
+    {
+        var logger = new FakeLogger<EventHub>();
+        using EventHub hub = Create(guaranteed: 2, logger: logger);
+        using EventSubscription stuck = hub.Subscribe("stuck");
+        for (int i = 0; i < 5; i++)
+        {
+            hub.Publish(new Important(i));
+        }
+
+        stuck.DroppedCount.Should().Be(3);
+        logger.Collector.GetSnapshot().Should().HaveCount(3).And.OnlyContain(r => r.Level == LogLevel.Error && r.Id.Id == 1001 && r.Message.Contains("stuck"));
+    }
+
+    [Fact]
+    public async Task Filter_selects_what_a_subscriber_receives()
+    {
+        using EventHub hub = Create(bestEffort: 100);
+        using EventSubscription evens = hub.Subscribe("evens", e => e is Telemetry { N: var n } && n % 2 == 0);
+        for (int i = 0; i < 6; i++)
+        {
+            hub.Publish(new Telemetry(i));
+        }
+
+        hub.Complete();
+        (await ReadAll(evens)).Cast<Telemetry>().Select(t => t.N).Should().Equal(0, 2, 4);
+    }
+
+    [Fact]
+    public async Task Disposed_subscription_stops_receiving_and_its_reader_completes()
+    {
+        using EventHub hub = Create();
+        EventSubscription subscription = hub.Subscribe("gone");
+        hub.Publish(new Telemetry(1));
+        subscription.Dispose();
+        hub.SubscriberCount.Should().Be(0);
+        hub.Publish(new Telemetry(2));
+        (await ReadAll(subscription)).Should().Equal(new Telemetry(1));
+    }
+
+    [Fact]
+    public async Task Reader_waits_for_the_next_event_of_either_kind()
+    {
+        using EventHub hub = Create();
+        using EventSubscription s = hub.Subscribe("waiting");
+        ValueTask<bool> waiting = s.Reader.WaitToReadAsync();
+        waiting.IsCompleted.Should().BeFalse();
+        hub.Publish(new Important(1));
+        (await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+        s.Reader.TryRead(out SelfHealingEvent? e).Should().BeTrue();
+        e.Should().Be(new Important(1));
+
+        waiting = s.Reader.WaitToReadAsync();
+        hub.Publish(new Telemetry(2));
+        (await waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task Reader_wait_honours_cancellation()
+    {
+        using EventHub hub = Create();
+        using EventSubscription s = hub.Subscribe("cancelled");
+        using var cts = new CancellationTokenSource();
+        ValueTask<bool> waiting = s.Reader.WaitToReadAsync(cts.Token);
+        cts.Cancel();
+        Func<Task> wait = () => waiting.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        await wait.Should().ThrowAsync<OperationCanceledException>();
+    }
+
+    [Fact]
+    public void Completed_hub_refuses_publications_and_subscriptions()
+    {
+        using EventHub hub = Create();
+        hub.Complete();
+        hub.Publish(new Telemetry(1)).Should().BeFalse();
+        Action subscribe = () => hub.Subscribe("late");
+        subscribe.Should().Throw<InvalidOperationException>().WithMessage("*completed*");
+    }
+
+    [Fact]
+    public void Bad_arguments_and_options_are_named()
+    {
+        using EventHub hub = Create();
+        Action publish = () => hub.Publish(null!);
+        publish.Should().Throw<ArgumentNullException>().WithParameterName("message");
+        Action subscribe = () => hub.Subscribe(" ");
+        subscribe.Should().Throw<ArgumentException>().WithParameterName("name");
+        Action create = () => Create(bestEffort: 0);
+        create.Should().Throw<ArgumentException>().WithMessage("SelfHealing:Events:BestEffortCapacity is 0; allowed: 1 to 1,048,576.*");
+    }
+
+    [Fact]
+    public async Task Concurrent_publishers_lose_no_guaranteed_event()
+    {
+        using EventHub hub = Create(guaranteed: 100_000);
+        using EventSubscription s = hub.Subscribe("all");
+        await Task.WhenAll(Enumerable.Range(0, 4).Select(p => Task.Run(() =>
+        {
+            for (int i = 0; i < 5000; i++)
+            {
+                hub.Publish(new Important((p * 5000) + i));
+            }
+        })));
+        hub.Complete();
+        (await ReadAll(s)).Cast<Important>().Select(e => e.N).Should().BeEquivalentTo(Enumerable.Range(0, 20_000));
+    }
+
+    private static async Task<List<SelfHealingEvent>> ReadAll(EventSubscription subscription)
+    {
+        var list = new List<SelfHealingEvent>();
+        await foreach (SelfHealingEvent e in subscription.Reader.ReadAllAsync().WithCancellation(CancellationToken.None))
+        {
+            list.Add(e);
+        }
+
+        return list;
+    }
+}
