@@ -1,0 +1,776 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SelfHealing.CircuitBreakers.Health;
+using SelfHealing.Events;
+using SelfHealing.Telemetry;
+
+namespace SelfHealing.CircuitBreakers;
+
+/// <summary>
+/// A circuit breaker: it counts failures and slow calls in a sliding window, opens when their ratio crosses
+/// the threshold, rejects calls while open, lets a limited number of probes through when the break elapses,
+/// and closes again when enough of them succeed.
+/// </summary>
+/// <remarks>
+/// <para>
+/// The closed path takes no lock and allocates nothing: the state is one 64-bit word read once per call, and
+/// outcomes go to a lock-free ring of buckets. Transitions (rare) take a lock, publish a
+/// <see cref="CircuitStateChanged"/> event and invoke <see cref="CircuitBreakerOptions.OnStateChanged"/>.
+/// </para>
+/// <para>
+/// The move from <see cref="CircuitState.Open"/> to <see cref="CircuitState.HalfOpen"/> is made by a timer of the
+/// breaker's <see cref="TimeProvider"/> when the break elapses, so a rejection does not even read the clock.
+/// </para>
+/// </remarks>
+public sealed partial class CircuitBreaker : IDisposable
+{
+    private const long StateMask = 7;
+    private const int StateBits = 3;
+    private const long AnyWord = -1;
+    private const int ProbeCountBits = 20;
+    private const long ProbeCountMask = (1L << ProbeCountBits) - 1;
+
+    private static readonly KeyValuePair<string, object?>[] OutcomeTags =
+    [
+        new(SelfHealingMeter.OutcomeTag, "success"),
+        new(SelfHealingMeter.OutcomeTag, "failure"),
+        new(SelfHealingMeter.OutcomeTag, "timeout"),
+        new(SelfHealingMeter.OutcomeTag, "ignored"),
+        new(SelfHealingMeter.OutcomeTag, "rejected"),
+    ];
+
+    private static readonly string[] StateTagValues = ["closed", "open", "half-open", "isolated", "disabled"];
+
+    private const int RejectedTagIndex = 4;
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly IEventHub? _hub;
+    private readonly ILogger _logger;
+    private readonly SelfHealingInstrumentation _instrumentation;
+    private readonly KeyValuePair<string, object?> _nameTag;
+    private readonly string _source;
+
+    private CircuitBreakerSettings _settings;
+    private HealthWindow _window;
+    private AdaptiveBaseline? _baseline;
+
+    // Bits 0-2: the CircuitState; bits 3-63: a generation that grows on every transition, so an outcome can
+    // tell whether the state it was admitted in still stands.
+    private long _word;
+
+    // Half-open bookkeeping, each tagged with the generation it belongs to.
+    private long _probeAdmissions; // (uint)generation << 32 | admitted
+    private long _probeResults;    // (generation & 0xFFFFFF) << 40 | successes << 20 | failures
+    private int _probeLimit;
+    private int _probeSuccessesNeeded;
+
+    private ITimer? _breakTimer;
+    private long _openWord;
+    private long _openUntil;
+    private int _consecutiveOpenings;
+    private DateTimeOffset? _lastTransition;
+    private bool _disposed;
+
+    /// <summary>Creates a breaker.</summary>
+    /// <param name="name">The breaker's name: letters, digits, '-', '_', '.' and '/', at most 128 characters.</param>
+    /// <param name="options">The options; they are copied, so later changes to the object have no effect (use <see cref="UpdateOptions"/>).</param>
+    /// <param name="timeProvider">The clock; <see cref="TimeProvider.System"/> when <see langword="null"/>.</param>
+    /// <param name="eventHub">Where state changes are published, if anywhere.</param>
+    /// <param name="logger">Where transitions are logged.</param>
+    /// <exception cref="ArgumentException">The name or an option is invalid; the message names each problem.</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    public CircuitBreaker(string name, CircuitBreakerOptions options, TimeProvider? timeProvider = null, IEventHub? eventHub = null, ILogger? logger = null)
+        : this(name, options, timeProvider, eventHub, logger, SelfHealingInstrumentation.Shared)
+    {
+    }
+
+    internal CircuitBreaker(string name, CircuitBreakerOptions options, TimeProvider? timeProvider, IEventHub? eventHub, ILogger? logger, SelfHealingInstrumentation instrumentation)
+    {
+        ComponentNames.ThrowIfInvalid(name, nameof(name));
+        ArgumentNullException.ThrowIfNull(options);
+        CircuitBreakerOptionsValidator.ThrowIfInvalid(name, options);
+        Name = name;
+        _source = "circuit-breaker:" + name;
+        _time = timeProvider ?? TimeProvider.System;
+        _hub = eventHub;
+        _logger = logger ?? NullLogger.Instance;
+        _instrumentation = instrumentation;
+        _nameTag = new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, name);
+        _settings = new CircuitBreakerSettings(options, _time);
+        _window = HealthWindow.Create(_settings);
+        ConfigureBaseline(_settings, _window);
+        instrumentation.Track(this);
+    }
+
+    /// <summary>Gets the breaker's name.</summary>
+    public string Name { get; }
+
+    /// <summary>Gets the current state.</summary>
+    public CircuitState State => StateOf(Volatile.Read(ref _word));
+
+    /// <summary>Gets the failure ratio (errors and timeouts over calls) in the current window; 0 when it is empty.</summary>
+    public double FailureRate => ReadWindow().FailureRatio;
+
+    /// <summary>Gets the failure ratio that would open the circuit now: the adaptive threshold when enabled and warmed up, else <see cref="CircuitBreakerOptions.FailureRatio"/>.</summary>
+    public double FailureThreshold => CurrentThreshold(Volatile.Read(ref _settings));
+
+    /// <summary>Gets when the state last changed, or <see langword="null"/> if it never did.</summary>
+    public DateTimeOffset? LastTransitionTime
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lastTransition;
+            }
+        }
+    }
+
+    /// <summary>Gets the state and the current window's counts in one read.</summary>
+    /// <returns>The snapshot.</returns>
+    public CircuitBreakerSnapshot GetSnapshot()
+    {
+        WindowCounts counts = ReadWindow();
+        return new CircuitBreakerSnapshot(Name, State, counts.Total, counts.Failures, counts.Slow, counts.FailureRatio, counts.SlowRatio, FailureThreshold, LastTransitionTime);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> through the breaker and reports what happened without throwing:
+    /// a rejection or a failure is a value of the result, not an exception.
+    /// </summary>
+    /// <typeparam name="TState">The type of the state passed to the operation, so it needs no closure.</typeparam>
+    /// <typeparam name="TResult">The type of the operation's value.</typeparam>
+    /// <param name="operation">The call to protect.</param>
+    /// <param name="state">The state passed to <paramref name="operation"/>.</param>
+    /// <param name="cancellationToken">Passed to <paramref name="operation"/>; a cancellation by it is not counted as a failure.</param>
+    /// <returns>The result; it completes synchronously when the operation does.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="operation"/> is <see langword="null"/>.</exception>
+    public ValueTask<CircuitBreakerResult<TResult>> ExecuteAsync<TState, TResult>(
+        Func<TState, CancellationToken, ValueTask<TResult>> operation,
+        TState state,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return new(CircuitBreakerResult<TResult>.Failed(new OperationCanceledException(cancellationToken), CallOutcome.Ignored));
+        }
+
+        long word = Volatile.Read(ref _word);
+        if ((word & StateMask) != (long)CircuitState.Closed && !TryAdmit(ref word))
+        {
+            CountRejection();
+            return new(CircuitBreakerResult<TResult>.Rejected(this, StateOf(word)));
+        }
+
+        long started = Volatile.Read(ref _settings).TracksDuration ? _time.GetTimestamp() : 0;
+        ValueTask<TResult> pending;
+        try
+        {
+            pending = operation(state, cancellationToken);
+        }
+#pragma warning disable CA1031 // Every exception of the protected call is an outcome to classify.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return new(CompleteWithException<TResult>(exception, word, started, cancellationToken));
+        }
+
+        if (pending.IsCompletedSuccessfully)
+        {
+            return new(CompleteWithValue(pending.Result, word, started));
+        }
+
+        return AwaitOutcomeAsync(pending, word, started, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="operation"/> through the breaker and reports what happened without throwing.</summary>
+    /// <typeparam name="TResult">The type of the operation's value.</typeparam>
+    /// <param name="operation">The call to protect.</param>
+    /// <param name="cancellationToken">Passed to <paramref name="operation"/>; a cancellation by it is not counted as a failure.</param>
+    /// <returns>The result; it completes synchronously when the operation does.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="operation"/> is <see langword="null"/>.</exception>
+    public ValueTask<CircuitBreakerResult<TResult>> ExecuteAsync<TResult>(
+        Func<CancellationToken, ValueTask<TResult>> operation,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return ExecuteAsync(static (op, ct) => op(ct), operation, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> through the breaker, Polly style: returns its value, rethrows its
+    /// exception, and throws <see cref="BrokenCircuitException"/> (or <see cref="IsolatedCircuitException"/>)
+    /// when the call is rejected.
+    /// </summary>
+    /// <typeparam name="TState">The type of the state passed to the operation.</typeparam>
+    /// <typeparam name="TResult">The type of the operation's value.</typeparam>
+    /// <param name="operation">The call to protect.</param>
+    /// <param name="state">The state passed to <paramref name="operation"/>.</param>
+    /// <param name="cancellationToken">Passed to <paramref name="operation"/>.</param>
+    /// <returns>The operation's value.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="operation"/> is <see langword="null"/>.</exception>
+    public ValueTask<TResult> ExecuteOrThrowAsync<TState, TResult>(
+        Func<TState, CancellationToken, ValueTask<TResult>> operation,
+        TState state,
+        CancellationToken cancellationToken = default)
+    {
+        ValueTask<CircuitBreakerResult<TResult>> pending = ExecuteAsync(operation, state, cancellationToken);
+        return pending.IsCompletedSuccessfully ? ToValueTask(pending.Result) : AwaitOrThrowAsync(pending);
+    }
+
+    /// <summary>Runs <paramref name="operation"/> through the breaker, Polly style (see the state-passing overload).</summary>
+    /// <typeparam name="TResult">The type of the operation's value.</typeparam>
+    /// <param name="operation">The call to protect.</param>
+    /// <param name="cancellationToken">Passed to <paramref name="operation"/>.</param>
+    /// <returns>The operation's value.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="operation"/> is <see langword="null"/>.</exception>
+    public ValueTask<TResult> ExecuteOrThrowAsync<TResult>(
+        Func<CancellationToken, ValueTask<TResult>> operation,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return ExecuteOrThrowAsync(static (op, ct) => op(ct), operation, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="operation"/> through the breaker; when it fails or is rejected,
+    /// <paramref name="fallback"/> answers instead. A cancellation by <paramref name="cancellationToken"/> is not
+    /// answered by the fallback; it surfaces as <see cref="OperationCanceledException"/>.
+    /// </summary>
+    /// <typeparam name="TState">The type of the state passed to the operation.</typeparam>
+    /// <typeparam name="TResult">The type of the operation's value.</typeparam>
+    /// <param name="operation">The call to protect.</param>
+    /// <param name="state">The state passed to <paramref name="operation"/>.</param>
+    /// <param name="fallback">What answers instead; when it has no answer (an empty last-good-value cache with nothing behind it) the failure surfaces as with <see cref="ExecuteOrThrowAsync{TState, TResult}(Func{TState, CancellationToken, ValueTask{TResult}}, TState, CancellationToken)"/>.</param>
+    /// <param name="cancellationToken">Passed to <paramref name="operation"/> and to the fallback.</param>
+    /// <returns>The operation's value or the fallback's.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="operation"/> or <paramref name="fallback"/> is <see langword="null"/>.</exception>
+    public ValueTask<TResult> ExecuteWithFallbackAsync<TState, TResult>(
+        Func<TState, CancellationToken, ValueTask<TResult>> operation,
+        TState state,
+        Fallback<TResult> fallback,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fallback);
+        ValueTask<CircuitBreakerResult<TResult>> pending = ExecuteAsync(operation, state, cancellationToken);
+        return pending.IsCompletedSuccessfully
+            ? Resolve(pending.Result, fallback, cancellationToken)
+            : AwaitWithFallbackAsync(pending, fallback, cancellationToken);
+    }
+
+    /// <summary>Runs <paramref name="operation"/> through the breaker with a fallback (see the state-passing overload).</summary>
+    /// <typeparam name="TResult">The type of the operation's value.</typeparam>
+    /// <param name="operation">The call to protect.</param>
+    /// <param name="fallback">What answers instead.</param>
+    /// <param name="cancellationToken">Passed to <paramref name="operation"/> and to the fallback.</param>
+    /// <returns>The operation's value or the fallback's.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="operation"/> or <paramref name="fallback"/> is <see langword="null"/>.</exception>
+    public ValueTask<TResult> ExecuteWithFallbackAsync<TResult>(
+        Func<CancellationToken, ValueTask<TResult>> operation,
+        Fallback<TResult> fallback,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return ExecuteWithFallbackAsync(static (op, ct) => op(ct), operation, fallback, cancellationToken);
+    }
+
+    /// <summary>Closes the circuit and forgets the window's counts and the backoff; ends isolation and disabling.</summary>
+    public void Reset() => Transition(AnyWord, CircuitState.Closed, "reset by hand", 0);
+
+    /// <summary>Forces the circuit open until <see cref="Reset"/>: every call is rejected.</summary>
+    public void Isolate() => Transition(AnyWord, CircuitState.Isolated, "isolated by hand", ReadWindow().FailureRatio);
+
+    /// <summary>Lets every call through until <see cref="Reset"/>; outcomes are still recorded, but the circuit never opens.</summary>
+    public void Disable() => Transition(AnyWord, CircuitState.Disabled, "disabled by hand", ReadWindow().FailureRatio);
+
+    /// <summary>
+    /// Takes new options while keeping the state and the window's counts. When the window's shape changes
+    /// (kind, size, bucket count or duration), the counts of the old window are carried into the new one.
+    /// </summary>
+    /// <param name="options">The new options.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="options"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; the breaker keeps its previous options.</exception>
+    public void UpdateOptions(CircuitBreakerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        CircuitBreakerOptionsValidator.ThrowIfInvalid(Name, options);
+        var settings = new CircuitBreakerSettings(options, _time);
+        lock (_gate)
+        {
+            HealthWindow window = _window;
+            if (!window.HasShape(settings))
+            {
+                long now = _time.GetTimestamp();
+                WindowCounts counts = window.Read(now);
+                window = HealthWindow.Create(settings);
+                window.Seed(counts, now);
+            }
+
+            AdaptiveBaseline? previous = _baseline;
+            Volatile.Write(ref _settings, settings);
+            ConfigureBaseline(settings, window, previous);
+            Volatile.Write(ref _window, window);
+            LogOptionsUpdated(_logger, Name, State);
+        }
+    }
+
+    /// <summary>Stops the break timer. Calls still work; an open circuit then stays open until <see cref="Reset"/>.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            _breakTimer?.Dispose();
+            _breakTimer = null;
+        }
+    }
+
+    internal BrokenCircuitException CreateRejectionException(CircuitState state)
+    {
+        if (state == CircuitState.Isolated)
+        {
+            return IsolatedCircuitException.For(Name);
+        }
+
+        TimeSpan? retryAfter = null;
+        if (state == CircuitState.Open)
+        {
+            long remaining = Volatile.Read(ref _openUntil) - _time.GetTimestamp();
+            retryAfter = remaining > 0 ? TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency) : TimeSpan.Zero;
+        }
+
+        return new BrokenCircuitException(Name, state, retryAfter);
+    }
+
+    private static CircuitState StateOf(long word) => (CircuitState)(word & StateMask);
+
+    private static ValueTask<TResult> ToValueTask<TResult>(in CircuitBreakerResult<TResult> result)
+    {
+        if (result.HasValue)
+        {
+            return new(result.Value);
+        }
+
+        return ValueTask.FromException<TResult>(result.Exception ?? result.Breaker!.CreateRejectionException(result.RejectedState!.Value));
+    }
+
+    private static async ValueTask<TResult> AwaitOrThrowAsync<TResult>(ValueTask<CircuitBreakerResult<TResult>> pending)
+    {
+        CircuitBreakerResult<TResult> result = await pending.ConfigureAwait(false);
+        return result.GetValueOrThrow();
+    }
+
+    private async ValueTask<TResult> AwaitWithFallbackAsync<TResult>(ValueTask<CircuitBreakerResult<TResult>> pending, Fallback<TResult> fallback, CancellationToken cancellationToken)
+    {
+        CircuitBreakerResult<TResult> result = await pending.ConfigureAwait(false);
+        return await Resolve(result, fallback, cancellationToken).ConfigureAwait(false);
+    }
+
+    private ValueTask<TResult> Resolve<TResult>(in CircuitBreakerResult<TResult> result, Fallback<TResult> fallback, CancellationToken cancellationToken)
+    {
+        if (result.IsSuccess)
+        {
+            if (fallback.ObservesSuccess)
+            {
+                fallback.OnSuccess(result.Value, _time);
+            }
+
+            return new(result.Value);
+        }
+
+        if (result.Exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            return ValueTask.FromException<TResult>(result.Exception);
+        }
+
+        var arguments = new FallbackArguments(Name, result.Status, result.Exception, result.RejectedState);
+        if (fallback.TryProvide(arguments, _time, cancellationToken, out ValueTask<TResult> answer))
+        {
+            return answer;
+        }
+
+        return result.HasValue
+            ? new(result.Value)
+            : ValueTask.FromException<TResult>(result.Exception ?? CreateRejectionException(result.RejectedState!.Value));
+    }
+
+    private async ValueTask<CircuitBreakerResult<TResult>> AwaitOutcomeAsync<TResult>(ValueTask<TResult> pending, long word, long started, CancellationToken cancellationToken)
+    {
+        TResult value;
+        try
+        {
+            value = await pending.ConfigureAwait(false);
+        }
+#pragma warning disable CA1031 // Every exception of the protected call is an outcome to classify.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            return CompleteWithException<TResult>(exception, word, started, cancellationToken);
+        }
+
+        return CompleteWithValue(value, word, started);
+    }
+
+    private CircuitBreakerResult<TResult> CompleteWithValue<TResult>(TResult value, long word, long started)
+    {
+        CircuitBreakerSettings settings = Volatile.Read(ref _settings);
+        CallOutcome outcome = settings.HasResultClassifiers ? Normalize(settings.ClassifyResult(value)) : CallOutcome.Success;
+        Complete(outcome, word, started, settings);
+        return outcome is CallOutcome.Failure or CallOutcome.Timeout
+            ? CircuitBreakerResult<TResult>.FailedWithValue(value, outcome)
+            : CircuitBreakerResult<TResult>.Success(value, outcome);
+    }
+
+    private CircuitBreakerResult<TResult> CompleteWithException<TResult>(Exception exception, long word, long started, CancellationToken cancellationToken)
+    {
+        CircuitBreakerSettings settings = Volatile.Read(ref _settings);
+        CallOutcome outcome = Classify(exception, settings, cancellationToken);
+        Complete(outcome, word, started, settings);
+        return CircuitBreakerResult<TResult>.Failed(exception, outcome);
+    }
+
+    private static CallOutcome Classify(Exception exception, CircuitBreakerSettings settings, CancellationToken cancellationToken)
+    {
+        if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
+        {
+            return CallOutcome.Ignored;
+        }
+
+        if (settings.ClassifyException is { } classify)
+        {
+            return Normalize(classify(exception));
+        }
+
+        return exception is TimeoutException or OperationCanceledException ? CallOutcome.Timeout : CallOutcome.Failure;
+    }
+
+    private static CallOutcome Normalize(CallOutcome outcome) => (uint)outcome <= (uint)CallOutcome.Ignored ? outcome : CallOutcome.Failure;
+
+    /// <summary>Admits a call when the state is not Closed. Updates <paramref name="word"/> to the state that decided.</summary>
+    private bool TryAdmit(ref long word)
+    {
+        while (true)
+        {
+            switch (StateOf(word))
+            {
+                case CircuitState.Closed:
+                case CircuitState.Disabled:
+                    return true;
+                case CircuitState.HalfOpen:
+                    long admissions = Volatile.Read(ref _probeAdmissions);
+                    if ((uint)(admissions >>> 32) != (uint)(word >>> StateBits))
+                    {
+                        // The half-open period this caller saw is over; look again.
+                        word = Volatile.Read(ref _word);
+                        continue;
+                    }
+
+                    if ((int)(admissions & 0xFFFFFFFF) >= Volatile.Read(ref _probeLimit))
+                    {
+                        return false;
+                    }
+
+                    if (Interlocked.CompareExchange(ref _probeAdmissions, admissions + 1, admissions) == admissions)
+                    {
+                        return true;
+                    }
+
+                    continue;
+                default:
+                    return false;
+            }
+        }
+    }
+
+    private void Complete(CallOutcome outcome, long word, long started, CircuitBreakerSettings settings)
+    {
+        CountCall(outcome);
+        CircuitState state = StateOf(word);
+        if (outcome == CallOutcome.Ignored)
+        {
+            if (state == CircuitState.HalfOpen)
+            {
+                ReleaseProbe(word);
+            }
+
+            return;
+        }
+
+        long now = settings.NeedsCompletionTimestamp ? _time.GetTimestamp() : 0;
+        bool failed = outcome != CallOutcome.Success;
+        bool slow = settings.TracksDuration && now - started >= settings.SlowTicks;
+
+        if (state == CircuitState.HalfOpen)
+        {
+            RecordProbe(word, succeeded: !failed && !slow);
+            return;
+        }
+
+        if (Volatile.Read(ref _word) != word)
+        {
+            // Admitted under a state that has since ended; its outcome says nothing about the new one.
+            return;
+        }
+
+        HealthWindow window = Volatile.Read(ref _window);
+        window.Record(failed, slow, now);
+        if ((failed || slow) && state == CircuitState.Closed)
+        {
+            Evaluate(word, window, now, settings);
+        }
+    }
+
+    private void Evaluate(long word, HealthWindow window, long now, CircuitBreakerSettings settings)
+    {
+        WindowCounts counts = window.Read(now);
+        if (counts.Total < settings.MinimumThroughput)
+        {
+            return;
+        }
+
+        double threshold = CurrentThreshold(settings);
+        if (counts.FailureRatio >= threshold)
+        {
+            Transition(word, CircuitState.Open, $"failure ratio {counts.FailureRatio:P1} of {counts.Total} calls reached the threshold {threshold:P1}", counts.FailureRatio);
+        }
+        else if (settings.TracksDuration && counts.SlowRatio >= settings.SlowCallRatio)
+        {
+            Transition(word, CircuitState.Open, $"slow-call ratio {counts.SlowRatio:P1} of {counts.Total} calls reached the threshold {settings.SlowCallRatio:P1} (slow: at least {settings.SlowCallDuration})", counts.FailureRatio);
+        }
+    }
+
+    private void ReleaseProbe(long word)
+    {
+        uint generation = (uint)(word >>> StateBits);
+        while (true)
+        {
+            long admissions = Volatile.Read(ref _probeAdmissions);
+            if ((uint)(admissions >>> 32) != generation || (admissions & 0xFFFFFFFF) == 0)
+            {
+                return;
+            }
+
+            if (Interlocked.CompareExchange(ref _probeAdmissions, admissions - 1, admissions) == admissions)
+            {
+                return;
+            }
+        }
+    }
+
+    private void RecordProbe(long word, bool succeeded)
+    {
+        long generation = (word >>> StateBits) & 0xFFFFFF;
+        long results;
+        while (true)
+        {
+            long current = Volatile.Read(ref _probeResults);
+            if (current >>> 40 != generation)
+            {
+                return; // the half-open period this probe belonged to is over
+            }
+
+            results = current + (succeeded ? 1L << ProbeCountBits : 1L);
+            if (Interlocked.CompareExchange(ref _probeResults, results, current) == current)
+            {
+                break;
+            }
+        }
+
+        long successes = (results >>> ProbeCountBits) & ProbeCountMask;
+        long failures = results & ProbeCountMask;
+        int limit = Volatile.Read(ref _probeLimit);
+        int needed = Volatile.Read(ref _probeSuccessesNeeded);
+        if (successes >= needed)
+        {
+            Transition(word, CircuitState.Closed, $"{successes} of {successes + failures} half-open probes succeeded", 0);
+        }
+        else if (failures > limit - needed)
+        {
+            double ratio = (double)failures / (successes + failures);
+            Transition(word, CircuitState.Open, $"{failures} of {successes + failures} half-open probes failed; {needed} of {limit} must succeed", ratio);
+        }
+    }
+
+    private bool Transition(long expected, CircuitState to, string reason, double failureRatio)
+    {
+        CircuitStateChanged change;
+        Action<CircuitStateChanged>? callback;
+        lock (_gate)
+        {
+            long current = _word;
+            if (expected != AnyWord && current != expected)
+            {
+                return false;
+            }
+
+            CircuitState from = StateOf(current);
+            if (from == to)
+            {
+                if (to == CircuitState.Closed)
+                {
+                    Volatile.Read(ref _window).Reset();
+                    _consecutiveOpenings = 0;
+                }
+
+                return false;
+            }
+
+            CircuitBreakerSettings settings = Volatile.Read(ref _settings);
+            long next = ((((current >>> StateBits) + 1) << StateBits) & long.MaxValue) | (long)to;
+            _breakTimer?.Dispose();
+            _breakTimer = null;
+            TimeSpan? breakDuration = null;
+            switch (to)
+            {
+                case CircuitState.Closed:
+                    Volatile.Read(ref _window).Reset();
+                    _consecutiveOpenings = 0;
+                    break;
+                case CircuitState.Open:
+                    _consecutiveOpenings++;
+                    TimeSpan duration = ComputeBreakDuration(settings, failureRatio);
+                    breakDuration = duration;
+                    Volatile.Write(ref _openUntil, _time.GetTimestamp() + (long)(duration.TotalSeconds * _time.TimestampFrequency));
+                    break;
+                case CircuitState.HalfOpen:
+                    Volatile.Write(ref _probeLimit, settings.HalfOpenProbes);
+                    Volatile.Write(ref _probeSuccessesNeeded, settings.ProbeSuccessesNeeded);
+                    Volatile.Write(ref _probeAdmissions, (long)(uint)(next >>> StateBits) << 32);
+                    Volatile.Write(ref _probeResults, ((next >>> StateBits) & 0xFFFFFF) << 40);
+                    break;
+            }
+
+            Volatile.Write(ref _word, next);
+            if (breakDuration is { } wait && !_disposed)
+            {
+                _openWord = next;
+                _breakTimer = _time.CreateTimer(static self => ((CircuitBreaker)self!).OnBreakElapsed(), this, wait, Timeout.InfiniteTimeSpan);
+            }
+
+            DateTimeOffset at = _time.GetUtcNow();
+            _lastTransition = at;
+            change = new CircuitStateChanged(_source, at, Name, from, to, reason, failureRatio, breakDuration);
+            callback = settings.OnStateChanged;
+
+            // Everything below runs under the lock so that observers see transitions in order.
+            _hub?.Publish(change);
+            if (callback is not null)
+            {
+                try
+                {
+                    callback(change);
+                }
+#pragma warning disable CA1031 // A faulty callback must not undo or block the transition.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    LogCallbackFailed(_logger, exception, Name, to);
+                }
+            }
+
+            if (_instrumentation.CircuitTransitions.Enabled)
+            {
+                _instrumentation.CircuitTransitions.Add(1, _nameTag, new KeyValuePair<string, object?>(SelfHealingMeter.StateTag, StateTagValues[(int)to]));
+            }
+
+            switch (to)
+            {
+                case CircuitState.Open:
+                    LogOpened(_logger, Name, breakDuration!.Value, reason);
+                    break;
+                case CircuitState.HalfOpen:
+                    LogHalfOpened(_logger, Name, reason);
+                    break;
+                case CircuitState.Closed:
+                    LogClosed(_logger, Name, reason);
+                    break;
+                default:
+                    LogManualState(_logger, Name, to, reason);
+                    break;
+            }
+        }
+
+        return true;
+    }
+
+    private void OnBreakElapsed()
+    {
+        long word;
+        lock (_gate)
+        {
+            word = _word;
+            if (word != _openWord || StateOf(word) != CircuitState.Open)
+            {
+                return;
+            }
+        }
+
+        Transition(word, CircuitState.HalfOpen, "the break duration elapsed", ReadWindow().FailureRatio);
+    }
+
+    private TimeSpan ComputeBreakDuration(CircuitBreakerSettings settings, double failureRatio)
+    {
+        if (settings.BreakDurationGenerator is not { } generator)
+        {
+            return settings.BreakDuration;
+        }
+
+        TimeSpan? generated = null;
+        try
+        {
+            generated = generator(new BreakDurationArguments(Name, _consecutiveOpenings, settings.BreakDuration, failureRatio));
+            if (generated >= CircuitBreakerDefaults.MinDuration && generated <= CircuitBreakerDefaults.MaxDuration)
+            {
+                return generated.Value;
+            }
+
+            LogBadBreakDuration(_logger, null, Name, generated, settings.BreakDuration);
+        }
+#pragma warning disable CA1031 // A faulty generator falls back to the configured duration.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            LogBadBreakDuration(_logger, exception, Name, generated, settings.BreakDuration);
+        }
+
+        return settings.BreakDuration;
+    }
+
+    private double CurrentThreshold(CircuitBreakerSettings settings) =>
+        Volatile.Read(ref _baseline) is { } baseline ? baseline.Threshold : settings.FailureRatio;
+
+    private void ConfigureBaseline(CircuitBreakerSettings settings, HealthWindow window, AdaptiveBaseline? previous = null)
+    {
+        if (!settings.Adaptive.Enabled)
+        {
+            window.BucketCompleted = null;
+            Volatile.Write(ref _baseline, null);
+            return;
+        }
+
+        AdaptiveBaseline baseline = previous ?? new AdaptiveBaseline(settings.FailureRatio);
+        baseline.Refresh(settings);
+        window.BucketCompleted = (calls, failures) => baseline.Observe(calls, failures, Volatile.Read(ref _settings));
+        Volatile.Write(ref _baseline, baseline);
+    }
+
+    private WindowCounts ReadWindow() => Volatile.Read(ref _window).Read(_time.GetTimestamp());
+
+    private void CountCall(CallOutcome outcome)
+    {
+        if (_instrumentation.CircuitCalls.Enabled)
+        {
+            _instrumentation.CircuitCalls.Add(1, _nameTag, OutcomeTags[(int)outcome]);
+        }
+    }
+
+    private void CountRejection()
+    {
+        if (_instrumentation.CircuitCalls.Enabled)
+        {
+            _instrumentation.CircuitCalls.Add(1, _nameTag, OutcomeTags[RejectedTagIndex]);
+        }
+    }
+}

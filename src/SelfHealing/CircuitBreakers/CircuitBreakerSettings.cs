@@ -1,0 +1,103 @@
+namespace SelfHealing.CircuitBreakers;
+
+/// <summary>
+/// An immutable copy of validated <see cref="CircuitBreakerOptions"/>, with durations converted to
+/// <see cref="TimeProvider"/> timestamp units. The breaker swaps the whole object on reload.
+/// </summary>
+internal sealed class CircuitBreakerSettings
+{
+    private readonly CircuitBreakerOptions.ResultClassifier[] _resultClassifiers;
+
+    public CircuitBreakerSettings(CircuitBreakerOptions options, TimeProvider time)
+    {
+        long frequency = time.TimestampFrequency;
+        FailureRatio = options.FailureRatio;
+        MinimumThroughput = options.MinimumThroughput;
+        WindowKind = options.WindowKind;
+        BucketCount = options.BucketCount;
+        BucketTicks = Math.Max(1, ToTimestamp(options.SamplingDuration, frequency) / options.BucketCount);
+        WindowSize = options.WindowSize;
+        SlowCallDuration = options.SlowCallDurationThreshold;
+        SlowTicks = options.SlowCallDurationThreshold is { } slow ? ToTimestamp(slow, frequency) : long.MaxValue;
+        SlowCallRatio = options.SlowCallRatio;
+        BreakDuration = options.BreakDuration;
+        BreakDurationGenerator = options.BreakDurationGenerator;
+        HalfOpenProbes = options.HalfOpenProbes;
+        HalfOpenSuccessRatio = options.HalfOpenSuccessRatio;
+        ProbeSuccessesNeeded = Math.Max(1, (int)Math.Ceiling((options.HalfOpenSuccessRatio * options.HalfOpenProbes) - 1e-9));
+        AdaptiveThresholdOptions a = options.AdaptiveThreshold;
+        Adaptive = new AdaptiveThresholdOptions
+        {
+            Enabled = a.Enabled,
+            Margin = a.Margin,
+            Floor = a.Floor,
+            Ceiling = a.Ceiling,
+            Smoothing = a.Smoothing,
+            WarmupBuckets = a.WarmupBuckets,
+            MinimumBucketThroughput = a.MinimumBucketThroughput,
+        };
+        ClassifyException = options.ClassifyException;
+        OnStateChanged = options.OnStateChanged;
+        _resultClassifiers = [.. options.ResultClassifiers];
+        HasResultClassifiers = _resultClassifiers.Length > 0;
+        TracksDuration = options.SlowCallDurationThreshold is not null;
+        NeedsCompletionTimestamp = TracksDuration || WindowKind == SlidingWindowKind.TimeBased;
+    }
+
+    public double FailureRatio { get; }
+
+    public int MinimumThroughput { get; }
+
+    public SlidingWindowKind WindowKind { get; }
+
+    public int BucketCount { get; }
+
+    public long BucketTicks { get; }
+
+    public int WindowSize { get; }
+
+    public TimeSpan? SlowCallDuration { get; }
+
+    public long SlowTicks { get; }
+
+    public double SlowCallRatio { get; }
+
+    public TimeSpan BreakDuration { get; }
+
+    public Func<BreakDurationArguments, TimeSpan>? BreakDurationGenerator { get; }
+
+    public int HalfOpenProbes { get; }
+
+    public double HalfOpenSuccessRatio { get; }
+
+    /// <summary>Gets how many of <see cref="HalfOpenProbes"/> must succeed to close.</summary>
+    public int ProbeSuccessesNeeded { get; }
+
+    public AdaptiveThresholdOptions Adaptive { get; }
+
+    public Func<Exception, CallOutcome>? ClassifyException { get; }
+
+    public Action<CircuitStateChanged>? OnStateChanged { get; }
+
+    public bool HasResultClassifiers { get; }
+
+    public bool TracksDuration { get; }
+
+    public bool NeedsCompletionTimestamp { get; }
+
+    public CallOutcome ClassifyResult<TResult>(TResult value)
+    {
+        foreach (CircuitBreakerOptions.ResultClassifier classifier in _resultClassifiers)
+        {
+            if (classifier.ResultType == typeof(TResult))
+            {
+                return ((Func<TResult, CallOutcome>)classifier.Classifier)(value);
+            }
+        }
+
+        return CallOutcome.Success;
+    }
+
+    private static long ToTimestamp(TimeSpan duration, long frequency) =>
+        (long)((decimal)duration.Ticks * frequency / TimeSpan.TicksPerSecond);
+}
