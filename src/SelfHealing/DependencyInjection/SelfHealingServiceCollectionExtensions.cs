@@ -1,0 +1,100 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SelfHealing.CircuitBreakers;
+using SelfHealing.DependencyInjection;
+using SelfHealing.Events;
+using SelfHealing.Telemetry;
+
+#pragma warning disable IDE0130 // Extension methods live in the DI namespace, where users look for them.
+namespace Microsoft.Extensions.DependencyInjection;
+#pragma warning restore IDE0130
+
+/// <summary>Registers SelfHealing in an <see cref="IServiceCollection"/>.</summary>
+public static class SelfHealingServiceCollectionExtensions
+{
+    /// <summary>The health check that reports every breaker in the registry.</summary>
+    public const string CircuitBreakersHealthCheckName = "selfhealing-circuit-breakers";
+
+    /// <summary>The tag on every health check SelfHealing registers, for <c>MapHealthChecks</c> predicates.</summary>
+    public const string HealthCheckTag = "selfhealing";
+
+    /// <summary>
+    /// Adds SelfHealing: the event hub, the breaker registry, health checks, metrics and the hosted service
+    /// that starts and stops them with the host. Calling it again adds nothing twice.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Declares components, for example <c>b =&gt; b.AddCircuitBreaker("payments")</c>.</param>
+    /// <returns>The builder, for further configuration.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static ISelfHealingBuilder AddSelfHealing(this IServiceCollection services, Action<ISelfHealingBuilder>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var builder = new SelfHealingBuilder(services);
+        if (!services.Any(d => d.ServiceType == typeof(DeclaredCircuitBreakers)))
+        {
+            AddCoreServices(services);
+        }
+
+        configure?.Invoke(builder);
+        return builder;
+    }
+
+    /// <summary>Configures the event hub's buffers (also bound from <c>SelfHealing:Events</c>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static ISelfHealingBuilder ConfigureEvents(this ISelfHealingBuilder builder, Action<EventHubOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    private static void AddCoreServices(IServiceCollection services)
+    {
+        services.AddOptions();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => sp.GetService<IMeterFactory>() is { } factory
+            ? new SelfHealingInstrumentation(factory)
+            : SelfHealingInstrumentation.Shared);
+
+        services.AddSingleton(new DeclaredCircuitBreakers());
+
+        services.AddOptions<EventHubOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventHubOptions>, EventHubOptionsValidator>());
+        services.AddSingleton<IPostConfigureOptions<EventHubOptions>>(sp =>
+            new OptionalConfigurationBinder<EventHubOptions>(sp, _ => EventHubOptionsValidator.Section));
+        services.TryAddSingleton(sp => new EventHub(
+            sp.GetRequiredService<IOptions<EventHubOptions>>(),
+            sp.GetService<ILogger<EventHub>>() ?? NullLogger<EventHub>.Instance,
+            sp.GetRequiredService<SelfHealingInstrumentation>()));
+        services.TryAddSingleton<IEventHub>(sp => sp.GetRequiredService<EventHub>());
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CircuitBreakerOptions>, CircuitBreakerOptionsValidator>());
+        services.AddSingleton<IPostConfigureOptions<CircuitBreakerOptions>>(sp =>
+            new OptionalConfigurationBinder<CircuitBreakerOptions>(sp, name => $"{CircuitBreakerDefaults.ConfigurationSection}:{name}"));
+        services.TryAddSingleton(sp => new CircuitBreakerRegistry(
+            sp.GetRequiredService<IOptionsFactory<CircuitBreakerOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IEventHub>(),
+            sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
+            sp.GetRequiredService<SelfHealingInstrumentation>(),
+            sp.GetService<IConfiguration>()));
+
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            CircuitBreakersHealthCheckName,
+            sp => new CircuitBreakerHealthCheck(sp.GetRequiredService<CircuitBreakerRegistry>()),
+            failureStatus: null,
+            tags: [HealthCheckTag]));
+
+        services.AddHostedService<SelfHealingHostedService>();
+    }
+}
