@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SelfHealing.CircuitBreakers.Health;
@@ -98,7 +99,7 @@ public sealed partial class CircuitBreaker : IDisposable
         _instrumentation = instrumentation;
         _nameTag = new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, name);
         _settings = new CircuitBreakerSettings(options, _time);
-        _window = HealthWindow.Create(_settings);
+        _window = HealthWindow.Create(_settings, _time);
         ConfigureBaseline(_settings, _window);
         instrumentation.Track(this);
     }
@@ -191,6 +192,7 @@ public sealed partial class CircuitBreaker : IDisposable
     /// <param name="cancellationToken">Passed to <paramref name="operation"/>; a cancellation by it is not counted as a failure.</param>
     /// <returns>The result; it completes synchronously when the operation does.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="operation"/> is <see langword="null"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ValueTask<CircuitBreakerResult<TResult>> ExecuteAsync<TResult>(
         Func<CancellationToken, ValueTask<TResult>> operation,
         CancellationToken cancellationToken = default)
@@ -277,13 +279,13 @@ public sealed partial class CircuitBreaker : IDisposable
     }
 
     /// <summary>Closes the circuit and forgets the window's counts and the backoff; ends isolation and disabling.</summary>
-    public void Reset() => Transition(AnyWord, CircuitState.Closed, "reset by hand", 0);
+    public void Reset() => Transition(AnyWord, CircuitState.Closed, CircuitTransitionCause.Reset, 0, default);
 
     /// <summary>Forces the circuit open until <see cref="Reset"/>: every call is rejected.</summary>
-    public void Isolate() => Transition(AnyWord, CircuitState.Isolated, "isolated by hand", ReadWindow().FailureRatio);
+    public void Isolate() => Transition(AnyWord, CircuitState.Isolated, CircuitTransitionCause.Isolated, ReadWindow().FailureRatio, default);
 
     /// <summary>Lets every call through until <see cref="Reset"/>; outcomes are still recorded, but the circuit never opens.</summary>
-    public void Disable() => Transition(AnyWord, CircuitState.Disabled, "disabled by hand", ReadWindow().FailureRatio);
+    public void Disable() => Transition(AnyWord, CircuitState.Disabled, CircuitTransitionCause.Disabled, ReadWindow().FailureRatio, default);
 
     /// <summary>
     /// Takes new options while keeping the state and the window's counts. When the window's shape changes
@@ -299,19 +301,23 @@ public sealed partial class CircuitBreaker : IDisposable
         var settings = new CircuitBreakerSettings(options, _time);
         lock (_gate)
         {
-            HealthWindow window = _window;
+            HealthWindow previousWindow = _window;
+            HealthWindow window = previousWindow;
             if (!window.HasShape(settings))
             {
-                long now = _time.GetTimestamp();
-                WindowCounts counts = window.Read(now);
-                window = HealthWindow.Create(settings);
-                window.Seed(counts, now);
+                window = HealthWindow.Create(settings, _time);
+                window.Seed(previousWindow.Read());
             }
 
             AdaptiveBaseline? previous = _baseline;
             Volatile.Write(ref _settings, settings);
             ConfigureBaseline(settings, window, previous);
             Volatile.Write(ref _window, window);
+            if (!ReferenceEquals(window, previousWindow))
+            {
+                previousWindow.Dispose();
+            }
+
             LogOptionsUpdated(_logger, Name, State);
         }
     }
@@ -324,6 +330,7 @@ public sealed partial class CircuitBreaker : IDisposable
             _disposed = true;
             _breakTimer?.Dispose();
             _breakTimer = null;
+            _window.Dispose();
         }
     }
 
@@ -498,9 +505,8 @@ public sealed partial class CircuitBreaker : IDisposable
             return;
         }
 
-        long now = settings.NeedsCompletionTimestamp ? _time.GetTimestamp() : 0;
         bool failed = outcome != CallOutcome.Success;
-        bool slow = settings.TracksDuration && now - started >= settings.SlowTicks;
+        bool slow = settings.TracksDuration && _time.GetTimestamp() - started >= settings.SlowTicks;
 
         if (state == CircuitState.HalfOpen)
         {
@@ -515,16 +521,16 @@ public sealed partial class CircuitBreaker : IDisposable
         }
 
         HealthWindow window = Volatile.Read(ref _window);
-        window.Record(failed, slow, now);
+        window.Record(failed, slow);
         if ((failed || slow) && state == CircuitState.Closed)
         {
-            Evaluate(word, window, now, settings);
+            Evaluate(word, window, settings);
         }
     }
 
-    private void Evaluate(long word, HealthWindow window, long now, CircuitBreakerSettings settings)
+    private void Evaluate(long word, HealthWindow window, CircuitBreakerSettings settings)
     {
-        WindowCounts counts = window.Read(now);
+        WindowCounts counts = window.Read();
         if (counts.Total < settings.MinimumThroughput)
         {
             return;
@@ -533,11 +539,11 @@ public sealed partial class CircuitBreaker : IDisposable
         double threshold = CurrentThreshold(settings);
         if (counts.FailureRatio >= threshold)
         {
-            Transition(word, CircuitState.Open, $"failure ratio {counts.FailureRatio:P1} of {counts.Total} calls reached the threshold {threshold:P1}", counts.FailureRatio);
+            Transition(word, CircuitState.Open, CircuitTransitionCause.FailureRatio, counts.FailureRatio, new CircuitTransitionDetails(counts.Total, counts.SlowRatio, threshold));
         }
         else if (settings.TracksDuration && counts.SlowRatio >= settings.SlowCallRatio)
         {
-            Transition(word, CircuitState.Open, $"slow-call ratio {counts.SlowRatio:P1} of {counts.Total} calls reached the threshold {settings.SlowCallRatio:P1} (slow: at least {settings.SlowCallDuration})", counts.FailureRatio);
+            Transition(word, CircuitState.Open, CircuitTransitionCause.SlowCallRatio, counts.FailureRatio, new CircuitTransitionDetails(counts.Total, counts.SlowRatio, settings.SlowCallRatio));
         }
     }
 
@@ -582,21 +588,22 @@ public sealed partial class CircuitBreaker : IDisposable
         long failures = results & ProbeCountMask;
         int limit = Volatile.Read(ref _probeLimit);
         int needed = Volatile.Read(ref _probeSuccessesNeeded);
-        if (successes >= needed)
+        if (successes >= needed || failures > limit - needed)
         {
-            Transition(word, CircuitState.Closed, $"{successes} of {successes + failures} half-open probes succeeded", 0);
-        }
-        else if (failures > limit - needed)
-        {
-            double ratio = (double)failures / (successes + failures);
-            Transition(word, CircuitState.Open, $"{failures} of {successes + failures} half-open probes failed; {needed} of {limit} must succeed", ratio);
+            var details = new CircuitTransitionDetails(ProbesSucceeded: (int)successes, ProbesFailed: (int)failures, ProbesRequired: needed, ProbeLimit: limit);
+            if (successes >= needed)
+            {
+                Transition(word, CircuitState.Closed, CircuitTransitionCause.ProbesSucceeded, 0, details);
+            }
+            else
+            {
+                Transition(word, CircuitState.Open, CircuitTransitionCause.ProbesFailed, (double)failures / (successes + failures), details);
+            }
         }
     }
 
-    private bool Transition(long expected, CircuitState to, string reason, double failureRatio)
+    private bool Transition(long expected, CircuitState to, CircuitTransitionCause cause, double failureRatio, in CircuitTransitionDetails details)
     {
-        CircuitStateChanged change;
-        Action<CircuitStateChanged>? callback;
         lock (_gate)
         {
             long current = _word;
@@ -619,8 +626,6 @@ public sealed partial class CircuitBreaker : IDisposable
 
             CircuitBreakerSettings settings = Volatile.Read(ref _settings);
             long next = ((((current >>> StateBits) + 1) << StateBits) & long.MaxValue) | (long)to;
-            _breakTimer?.Dispose();
-            _breakTimer = null;
             TimeSpan? breakDuration = null;
             switch (to)
             {
@@ -643,30 +648,28 @@ public sealed partial class CircuitBreaker : IDisposable
             }
 
             Volatile.Write(ref _word, next);
-            if (breakDuration is { } wait && !_disposed)
-            {
-                _openWord = next;
-                _breakTimer = _time.CreateTimer(static self => ((CircuitBreaker)self!).OnBreakElapsed(), this, wait, Timeout.InfiniteTimeSpan);
-            }
-
+            ScheduleBreak(next, breakDuration);
             DateTimeOffset at = _time.GetUtcNow();
             _lastTransition = at;
-            change = new CircuitStateChanged(_source, at, Name, from, to, reason, failureRatio, breakDuration);
-            callback = settings.OnStateChanged;
 
             // Everything below runs under the lock so that observers see transitions in order.
-            _hub?.Publish(change);
-            if (callback is not null)
+            Action<CircuitStateChanged>? callback = settings.OnStateChanged;
+            if (_hub is not null || callback is not null)
             {
-                try
+                var change = new CircuitStateChanged(_source, at, Name, from, to, cause, failureRatio, breakDuration, details);
+                _hub?.Publish(change);
+                if (callback is not null)
                 {
-                    callback(change);
-                }
+                    try
+                    {
+                        callback(change);
+                    }
 #pragma warning disable CA1031 // A faulty callback must not undo or block the transition.
-                catch (Exception exception)
+                    catch (Exception exception)
 #pragma warning restore CA1031
-                {
-                    LogCallbackFailed(_logger, exception, Name, to);
+                    {
+                        LogCallbackFailed(_logger, exception, Name, to);
+                    }
                 }
             }
 
@@ -675,24 +678,56 @@ public sealed partial class CircuitBreaker : IDisposable
                 _instrumentation.CircuitTransitions.Add(1, _nameTag, new KeyValuePair<string, object?>(SelfHealingMeter.StateTag, StateTagValues[(int)to]));
             }
 
-            switch (to)
-            {
-                case CircuitState.Open:
-                    LogOpened(_logger, Name, breakDuration!.Value, reason);
-                    break;
-                case CircuitState.HalfOpen:
-                    LogHalfOpened(_logger, Name, reason);
-                    break;
-                case CircuitState.Closed:
-                    LogClosed(_logger, Name, reason);
-                    break;
-                default:
-                    LogManualState(_logger, Name, to, reason);
-                    break;
-            }
+            Log(to, breakDuration, cause, failureRatio, details);
         }
 
         return true;
+    }
+
+    /// <summary>Arms the one break timer for an opening, or stops it for any other state. Called under the lock.</summary>
+    private void ScheduleBreak(long word, TimeSpan? breakDuration)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        if (breakDuration is { } wait)
+        {
+            _openWord = word;
+            _breakTimer ??= _time.CreateTimer(static self => ((CircuitBreaker)self!).OnBreakElapsed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _breakTimer.Change(wait, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _breakTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void Log(CircuitState to, TimeSpan? breakDuration, CircuitTransitionCause cause, double failureRatio, in CircuitTransitionDetails details)
+    {
+        LogLevel level = to is CircuitState.HalfOpen or CircuitState.Closed ? LogLevel.Information : LogLevel.Warning;
+        if (!_logger.IsEnabled(level))
+        {
+            return; // the reason is only put into words for a logger that will write it
+        }
+
+        string reason = CircuitStateChanged.Describe(cause, failureRatio, details);
+        switch (to)
+        {
+            case CircuitState.Open:
+                LogOpened(_logger, Name, breakDuration!.Value, reason);
+                break;
+            case CircuitState.HalfOpen:
+                LogHalfOpened(_logger, Name, reason);
+                break;
+            case CircuitState.Closed:
+                LogClosed(_logger, Name, reason);
+                break;
+            default:
+                LogManualState(_logger, Name, to, reason);
+                break;
+        }
     }
 
     private void OnBreakElapsed()
@@ -707,7 +742,7 @@ public sealed partial class CircuitBreaker : IDisposable
             }
         }
 
-        Transition(word, CircuitState.HalfOpen, "the break duration elapsed", ReadWindow().FailureRatio);
+        Transition(word, CircuitState.HalfOpen, CircuitTransitionCause.BreakElapsed, ReadWindow().FailureRatio, default);
     }
 
     private TimeSpan ComputeBreakDuration(CircuitBreakerSettings settings, double failureRatio)
@@ -756,7 +791,7 @@ public sealed partial class CircuitBreaker : IDisposable
         Volatile.Write(ref _baseline, baseline);
     }
 
-    private WindowCounts ReadWindow() => Volatile.Read(ref _window).Read(_time.GetTimestamp());
+    private WindowCounts ReadWindow() => Volatile.Read(ref _window).Read();
 
     private void CountCall(CallOutcome outcome)
     {

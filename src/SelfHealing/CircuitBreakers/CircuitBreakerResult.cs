@@ -12,49 +12,52 @@ namespace SelfHealing.CircuitBreakers;
 public readonly struct CircuitBreakerResult<TResult>
 {
     private readonly TResult _value;
+    private const int OutcomeShift = 2;
+    private const int StateShift = 4;
+    private const int HasValueBit = 0x80;
+
     private readonly object? _detail; // the exception of a failure, or the breaker of a rejection
-    private readonly CircuitBreakerResultStatus _status;
-    private readonly CallOutcome _outcome;
-    private readonly CircuitState _rejectedBy;
-    private readonly bool _hasValue;
+
+    // Bits 0-1 status, 2-3 outcome, 4-6 rejecting state, 7 has-value: one byte keeps the struct (and the
+    // ValueTask around it) small, which the rejected path pays for in copies.
+    private readonly byte _bits;
 
     private CircuitBreakerResult(CircuitBreakerResultStatus status, CallOutcome outcome, TResult value, bool hasValue, object? detail, CircuitState rejectedBy)
     {
-        _status = status;
-        _outcome = outcome;
         _value = value;
-        _hasValue = hasValue;
         _detail = detail;
-        _rejectedBy = rejectedBy;
+        _bits = (byte)((int)status | ((int)outcome << OutcomeShift) | ((int)rejectedBy << StateShift) | (hasValue ? HasValueBit : 0));
     }
 
     /// <summary>Gets what happened to the call.</summary>
-    public CircuitBreakerResultStatus Status => _status;
+    public CircuitBreakerResultStatus Status => (CircuitBreakerResultStatus)(_bits & 3);
 
     /// <summary>Gets how the breaker counted the call (<see cref="CallOutcome.Ignored"/> for a rejection).</summary>
-    public CallOutcome Outcome => _outcome;
+    public CallOutcome Outcome => (CallOutcome)((_bits >> OutcomeShift) & 3);
 
     /// <summary>Gets a value indicating whether the call ran and succeeded.</summary>
-    public bool IsSuccess => _status == CircuitBreakerResultStatus.Success;
+    public bool IsSuccess => Status == CircuitBreakerResultStatus.Success;
 
     /// <summary>Gets a value indicating whether the call ran and failed.</summary>
-    public bool IsFailure => _status == CircuitBreakerResultStatus.Failure;
+    public bool IsFailure => Status == CircuitBreakerResultStatus.Failure;
 
     /// <summary>Gets a value indicating whether the call was rejected without running.</summary>
-    public bool IsRejected => _status == CircuitBreakerResultStatus.Rejected;
+    public bool IsRejected => Status == CircuitBreakerResultStatus.Rejected;
 
     /// <summary>Gets a value indicating whether the call produced a value (a success, or a value classified as a failure).</summary>
-    public bool HasValue => _hasValue;
+    public bool HasValue => (_bits & HasValueBit) != 0;
 
     /// <summary>Gets the call's value.</summary>
     /// <exception cref="InvalidOperationException">The call produced no value (<see cref="HasValue"/> is false).</exception>
-    public TResult Value => _hasValue ? _value : throw new InvalidOperationException($"The call produced no value: its status is {_status}.");
+    public TResult Value => HasValue ? _value : throw new InvalidOperationException($"The call produced no value: its status is {Status}.");
 
     /// <summary>Gets the exception the call threw, or <see langword="null"/>.</summary>
     public Exception? Exception => _detail as Exception;
 
     /// <summary>Gets the state that rejected the call, or <see langword="null"/> when the call ran.</summary>
-    public CircuitState? RejectedState => _status == CircuitBreakerResultStatus.Rejected ? _rejectedBy : null;
+    public CircuitState? RejectedState => IsRejected ? RejectingState : null;
+
+    private CircuitState RejectingState => (CircuitState)((_bits >> StateShift) & 7);
 
     /// <summary>Gets the breaker that rejected the call, for a rejection.</summary>
     internal CircuitBreaker? Breaker => _detail as CircuitBreaker;
@@ -65,7 +68,7 @@ public readonly struct CircuitBreakerResult<TResult>
     public bool TryGetValue([MaybeNullWhen(false)] out TResult value)
     {
         value = _value;
-        return _hasValue;
+        return HasValue;
     }
 
     /// <summary>Gets the value of a successful call, or <paramref name="fallback"/> otherwise.</summary>
@@ -81,7 +84,7 @@ public readonly struct CircuitBreakerResult<TResult>
     /// <returns>The value.</returns>
     public TResult GetValueOrThrow()
     {
-        if (_hasValue)
+        if (HasValue)
         {
             return _value;
         }
@@ -91,15 +94,15 @@ public readonly struct CircuitBreakerResult<TResult>
             ExceptionDispatchInfo.Throw(exception);
         }
 
-        throw Breaker!.CreateRejectionException(_rejectedBy);
+        throw Breaker!.CreateRejectionException(RejectingState);
     }
 
     /// <inheritdoc />
-    public override string ToString() => _status switch
+    public override string ToString() => Status switch
     {
         CircuitBreakerResultStatus.Success => $"Success({_value})",
-        CircuitBreakerResultStatus.Failure => _hasValue ? $"Failure({_outcome}, value {_value})" : $"Failure({_outcome}, {Exception?.GetType().Name})",
-        _ => $"Rejected({_rejectedBy})",
+        CircuitBreakerResultStatus.Failure => HasValue ? $"Failure({Outcome}, value {_value})" : $"Failure({Outcome}, {Exception?.GetType().Name})",
+        _ => $"Rejected({RejectingState})",
     };
 
     internal static CircuitBreakerResult<TResult> Success(TResult value, CallOutcome outcome) =>

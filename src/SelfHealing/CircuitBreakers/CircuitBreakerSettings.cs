@@ -41,7 +41,6 @@ internal sealed class CircuitBreakerSettings
         _resultClassifiers = [.. options.ResultClassifiers];
         HasResultClassifiers = _resultClassifiers.Length > 0;
         TracksDuration = options.SlowCallDurationThreshold is not null;
-        NeedsCompletionTimestamp = TracksDuration || WindowKind == SlidingWindowKind.TimeBased;
     }
 
     public double FailureRatio { get; }
@@ -82,8 +81,6 @@ internal sealed class CircuitBreakerSettings
     public bool HasResultClassifiers { get; }
 
     public bool TracksDuration { get; }
-
-    public bool NeedsCompletionTimestamp { get; }
 
     public CallOutcome ClassifyResult<TResult>(TResult value)
     {

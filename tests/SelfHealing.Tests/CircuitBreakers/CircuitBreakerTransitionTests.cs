@@ -37,6 +37,9 @@ public sealed class CircuitBreakerTransitionTests
         opened.PreviousState.Should().Be(CircuitState.Closed);
         opened.State.Should().Be(CircuitState.Open);
         opened.FailureRatio.Should().Be(0.5);
+        opened.Cause.Should().Be(CircuitTransitionCause.FailureRatio);
+        opened.Details.Should().Be(new CircuitTransitionDetails(Calls: 6, SlowCallRatio: 0, Threshold: 0.5));
+        opened.Reason.Should().Be("failure ratio 50.0 % of 6 calls reached the threshold 50.0 %");
         opened.BreakDuration.Should().Be(TimeSpan.FromSeconds(5));
         opened.Timestamp.Should().Be(h.Time.GetUtcNow());
         opened.Source.Should().Be("circuit-breaker:test");
@@ -70,7 +73,7 @@ public sealed class CircuitBreakerTransitionTests
         h.Succeed(7).Value.Should().Be(7);
         h.Breaker.State.Should().Be(CircuitState.Closed);
         h.Breaker.GetSnapshot().TotalCalls.Should().Be(0, "closing starts a fresh window");
-        h.DrainTransitions().Select(t => t.State).Should().Equal(CircuitState.Open, CircuitState.HalfOpen, CircuitState.Closed);
+        h.DrainTransitions().Select(t => t.Cause).Should().Equal(CircuitTransitionCause.FailureRatio, CircuitTransitionCause.BreakElapsed, CircuitTransitionCause.ProbesSucceeded);
     }
 
     [Fact]
@@ -145,6 +148,10 @@ public sealed class CircuitBreakerTransitionTests
         probes[1].Completion.SetException(new InvalidOperationException());
         await probes[1].Pending;
         h.Breaker.State.Should().Be(CircuitState.Open);
+        CircuitStateChanged reopened = h.DrainTransitions().Last();
+        reopened.Cause.Should().Be(CircuitTransitionCause.ProbesFailed);
+        reopened.Details.Should().Be(new CircuitTransitionDetails(ProbesSucceeded: 0, ProbesFailed: 2, ProbesRequired: 3, ProbeLimit: 4));
+        reopened.Reason.Should().Be("2 of 2 half-open probes failed; 3 of 4 must succeed");
         probes[2].Completion.SetResult(1);
         probes[3].Completion.SetResult(1);
         await probes[2].Pending;

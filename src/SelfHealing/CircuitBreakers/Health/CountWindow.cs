@@ -19,7 +19,7 @@ internal sealed class CountWindow : HealthWindow
 
     public CountWindow(int size) => _slots = new byte[size];
 
-    public override void Record(bool failure, bool slow, long timestamp)
+    public override void Record(bool failure, bool slow)
     {
         long sequence = Interlocked.Increment(ref _sequence) - 1;
         byte next = (byte)(Recorded | (failure ? FailureBit : 0) | (slow ? SlowBit : 0));
@@ -35,7 +35,7 @@ internal sealed class CountWindow : HealthWindow
         }
     }
 
-    public override WindowCounts Read(long timestamp)
+    public override WindowCounts Read()
     {
         long total = Volatile.Read(ref _recorded);
         return new WindowCounts(total, Math.Clamp(Volatile.Read(ref _failures), 0, total), Math.Clamp(Volatile.Read(ref _slow), 0, total));
@@ -53,7 +53,7 @@ internal sealed class CountWindow : HealthWindow
         }
     }
 
-    public override void Seed(WindowCounts counts, long timestamp)
+    public override void Seed(WindowCounts counts)
     {
         // Replays the carried-over counts as outcomes, failures and slow calls last so the most recent
         // ones survive when the new window is smaller.
@@ -63,12 +63,17 @@ internal sealed class CountWindow : HealthWindow
         for (long i = 0; i < total; i++)
         {
             long fromEnd = total - i;
-            Record(failure: fromEnd <= failures, slow: fromEnd <= slow, timestamp);
+            Record(failure: fromEnd <= failures, slow: fromEnd <= slow);
         }
     }
 
     public override bool HasShape(CircuitBreakerSettings settings) =>
         settings.WindowKind == SlidingWindowKind.CountBased && settings.WindowSize == _slots.Length;
+
+    public override void Dispose()
+    {
+        // Nothing to release: a count window has no timer.
+    }
 
     private void Apply(byte previous, byte next)
     {

@@ -1,10 +1,12 @@
+using Microsoft.Extensions.Time.Testing;
 using SelfHealing.CircuitBreakers.Health;
 
 namespace SelfHealing.Tests.CircuitBreakers.Health;
 
 /// <summary>
 /// The windows against a plain reference model, over thousands of generated operation sequences. The
-/// generator is seeded, so a failure reproduces exactly; the seed is in the assertion message.
+/// generator is seeded, so a failure reproduces exactly; the seed is in the assertion message. Time moves on
+/// a fake clock, so the window's bucket timer (and its going dormant and waking) is part of what is checked.
 /// </summary>
 public sealed class WindowPropertyTests
 {
@@ -19,15 +21,18 @@ public sealed class WindowPropertyTests
         {
             int buckets = random.Next(1, 12);
             long bucketTicks = random.Next(1, 50);
-            var window = new TimeBucketWindow(buckets, bucketTicks);
+            var time = new FakeTimeProvider();
+            time.Advance(TimeSpan.FromTicks(random.Next(0, 1000)));
+            using var window = new TimeBucketWindow(buckets, bucketTicks, time);
             var model = new List<(long Epoch, bool Failure, bool Slow)>();
-            long now = random.Next(0, 1000);
             for (int step = 0; step < 200; step++)
             {
+                long now = time.GetTimestamp();
                 switch (random.Next(10))
                 {
                     case 0:
-                        now += random.Next(0, (int)bucketTicks * (buckets + 2));
+                        time.Advance(TimeSpan.FromTicks(random.Next(0, (int)bucketTicks * (buckets + 2))));
+                        now = time.GetTimestamp();
                         break;
                     case 1 when random.Next(20) == 0:
                         window.Reset();
@@ -36,7 +41,7 @@ public sealed class WindowPropertyTests
                     default:
                         bool failure = random.Next(3) == 0;
                         bool slow = random.Next(4) == 0;
-                        window.Record(failure, slow, now);
+                        window.Record(failure, slow);
                         model.Add((now / bucketTicks, failure, slow));
                         break;
                 }
@@ -62,7 +67,7 @@ public sealed class WindowPropertyTests
         for (int sequence = 0; sequence < 300; sequence++)
         {
             int size = random.Next(1, 40);
-            var window = new CountWindow(size);
+            using var window = new CountWindow(size);
             var model = new List<(bool Failure, bool Slow)>();
             for (int step = 0; step < 200; step++)
             {
@@ -75,12 +80,12 @@ public sealed class WindowPropertyTests
                 {
                     bool failure = random.Next(2) == 0;
                     bool slow = random.Next(5) == 0;
-                    window.Record(failure, slow, 0);
+                    window.Record(failure, slow);
                     model.Add((failure, slow));
                 }
 
                 var last = model.TakeLast(size).ToList();
-                window.Read(0).Should().Be(
+                window.Read().Should().Be(
                     new WindowCounts(last.Count, last.Count(m => m.Failure), last.Count(m => m.Slow)),
                     $"seed {seed}, sequence {sequence}, step {step}, size {size}");
             }
@@ -97,28 +102,49 @@ public sealed class WindowPropertyTests
             long total = random.Next(0, 200);
             var carried = new WindowCounts(total, random.NextInt64(0, total + 1), random.NextInt64(0, total + 1));
             int size = random.Next(1, 150);
-            var count = new CountWindow(size);
-            count.Seed(carried, 0);
+            using var count = new CountWindow(size);
+            count.Seed(carried);
             long kept = Math.Min(total, size);
-            count.Read(0).Should().Be(new WindowCounts(kept, Math.Min(carried.Failures, kept), Math.Min(carried.Slow, kept)), $"seed {seed}, case {i}");
+            count.Read().Should().Be(new WindowCounts(kept, Math.Min(carried.Failures, kept), Math.Min(carried.Slow, kept)), $"seed {seed}, case {i}");
 
-            var time = new TimeBucketWindow(random.Next(1, 10), 10);
-            time.Seed(carried, 1234);
-            time.Read(1234).Should().Be(carried, $"seed {seed}, case {i}");
+            using var window = new TimeBucketWindow(random.Next(1, 10), 10, new FakeTimeProvider());
+            window.Seed(carried);
+            window.Read().Should().Be(carried, $"seed {seed}, case {i}");
         }
     }
 
     [Fact]
     public void Completed_buckets_report_what_they_held()
     {
-        var window = new TimeBucketWindow(2, 10);
+        var time = new FakeTimeProvider();
+        using var window = new TimeBucketWindow(2, 10, time);
         var completed = new List<(long Calls, long Failures)>();
         window.BucketCompleted = (calls, failures) => completed.Add((calls, failures));
-        window.Record(true, false, 0);
-        window.Record(false, false, 5);
-        window.Record(false, false, 10); // second bucket, first use: nothing completes
+        window.Record(true, false);
+        time.Advance(TimeSpan.FromTicks(5));
+        window.Record(false, false);
+        time.Advance(TimeSpan.FromTicks(5));
+        window.Record(false, false); // second bucket, first use: nothing completes
         completed.Should().BeEmpty();
-        window.Record(true, false, 20); // reuses the first bucket
+        time.Advance(TimeSpan.FromTicks(10));
+        window.Record(true, false); // reuses the first bucket
         completed.Should().Equal((2L, 1L));
+    }
+
+    [Fact]
+    public void Bucket_clock_stops_when_calls_stop_and_wakes_on_the_next_call()
+    {
+        var time = new FakeTimeProvider();
+        using var window = new TimeBucketWindow(3, TimeSpan.TicksPerSecond, time);
+        window.Record(false, false);
+        time.Advance(TimeSpan.FromDays(1));
+        window.Read().Total.Should().Be(0);
+        window.Record(true, false);
+        window.Read().Should().Be(new WindowCounts(1, 1, 0), "the first call after a quiet day lands in the current bucket");
+        time.Advance(TimeSpan.FromSeconds(2));
+        window.Record(false, false);
+        window.Read().Should().Be(new WindowCounts(2, 1, 0));
+        time.Advance(TimeSpan.FromSeconds(1));
+        window.Read().Should().Be(new WindowCounts(1, 0, 0), "the failure's bucket has left the window");
     }
 }
