@@ -1,0 +1,68 @@
+// A flaky dependency behind a circuit breaker: watch the circuit open, the fallback answer,
+// the dependency recover and the circuit close again.
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using SelfHealing.CircuitBreakers;
+using SelfHealing.Events;
+using SelfHealing.Samples.Console;
+
+HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
+builder.Logging.ClearProviders(); // the sample prints the breaker's events itself
+builder.Services.AddSingleton<FlakyInventory>();
+builder.Services.AddSelfHealing(selfHealing => selfHealing.AddCircuitBreaker("inventory", options =>
+{
+    options.FailureRatio = 0.5;
+    options.MinimumThroughput = 4;
+    options.SamplingDuration = TimeSpan.FromSeconds(2);
+    options.BreakDuration = TimeSpan.FromMilliseconds(800);
+    options.HalfOpenProbes = 2;
+}));
+
+using IHost host = builder.Build();
+await host.StartAsync();
+
+var inventory = host.Services.GetRequiredService<FlakyInventory>();
+var breaker = host.Services.GetRequiredKeyedService<CircuitBreaker>("inventory");
+var time = host.Services.GetRequiredService<TimeProvider>();
+long started = time.GetTimestamp();
+string Elapsed() => $"{time.GetElapsedTime(started).TotalSeconds,5:0.0}s";
+
+// Print every state change as it happens, from the event hub.
+using EventSubscription events = host.Services.GetRequiredService<IEventHub>().Subscribe("sample-console");
+Task printer = Task.Run(async () =>
+{
+    await foreach (SelfHealingEvent e in events.Reader.ReadAllAsync())
+    {
+        if (e is CircuitStateChanged change)
+        {
+            Console.WriteLine($"{Elapsed()}  ==> circuit '{change.CircuitName}' {change.PreviousState} -> {change.State}: {change.Reason}");
+        }
+    }
+});
+
+// Answers with the last stock level that was read successfully, or -1 before there is one.
+LastGoodValueFallback<int> lastKnownStock = Fallback.LastGoodValue(otherwise: Fallback.FromValue(-1));
+
+Console.WriteLine("Calling the inventory service every 100 ms; it fails from 1.0 s to 3.0 s.");
+for (int call = 0; call < 50; call++)
+{
+    (int servedBefore, int failedBefore) = (inventory.Served, inventory.Failed);
+    int stock = await breaker.ExecuteWithFallbackAsync(
+        static (service, ct) => service.GetStockAsync("sku-42", ct),
+        inventory,
+        lastKnownStock);
+    string source = inventory.Served > servedBefore ? "live"
+        : inventory.Failed > failedBefore ? "fallback: the call failed"
+        : $"fallback: rejected, circuit {breaker.State}";
+    Console.WriteLine($"{Elapsed()}  stock of sku-42 = {stock,3}  ({source})");
+    await Task.Delay(TimeSpan.FromMilliseconds(100), time);
+}
+
+HealthReport health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+Console.WriteLine($"Health: {health.Status}; {health.Entries["circuit-breaker:inventory"].Description}");
+Console.WriteLine($"Calls the inventory served: {inventory.Served}, failed: {inventory.Failed}; the rest were answered by the fallback.");
+
+await host.StopAsync(); // completes the event hub, so the printer drains and ends
+await printer;
