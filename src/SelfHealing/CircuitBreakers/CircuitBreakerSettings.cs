@@ -17,13 +17,11 @@ internal sealed class CircuitBreakerSettings
         BucketCount = options.BucketCount;
         BucketTicks = Math.Max(1, ToTimestamp(options.SamplingDuration, frequency) / options.BucketCount);
         WindowSize = options.WindowSize;
-        SlowCallDuration = options.SlowCallDurationThreshold;
         SlowTicks = options.SlowCallDurationThreshold is { } slow ? ToTimestamp(slow, frequency) : long.MaxValue;
         SlowCallRatio = options.SlowCallRatio;
         BreakDuration = options.BreakDuration;
         BreakDurationGenerator = options.BreakDurationGenerator;
         HalfOpenProbes = options.HalfOpenProbes;
-        HalfOpenSuccessRatio = options.HalfOpenSuccessRatio;
         ProbeSuccessesNeeded = Math.Max(1, (int)Math.Ceiling((options.HalfOpenSuccessRatio * options.HalfOpenProbes) - 1e-9));
         AdaptiveThresholdOptions a = options.AdaptiveThreshold;
         Adaptive = new AdaptiveThresholdOptions
@@ -55,8 +53,6 @@ internal sealed class CircuitBreakerSettings
 
     public int WindowSize { get; }
 
-    public TimeSpan? SlowCallDuration { get; }
-
     public long SlowTicks { get; }
 
     public double SlowCallRatio { get; }
@@ -66,8 +62,6 @@ internal sealed class CircuitBreakerSettings
     public Func<BreakDurationArguments, TimeSpan>? BreakDurationGenerator { get; }
 
     public int HalfOpenProbes { get; }
-
-    public double HalfOpenSuccessRatio { get; }
 
     /// <summary>Gets how many of <see cref="HalfOpenProbes"/> must succeed to close.</summary>
     public int ProbeSuccessesNeeded { get; }
