@@ -20,9 +20,9 @@ public sealed class WindowPropertyTests
         for (int sequence = 0; sequence < 300; sequence++)
         {
             int buckets = random.Next(1, 12);
-            long bucketTicks = random.Next(1, 50);
+            long bucketTicks = random.Next(1, 50) * TimeSpan.TicksPerMillisecond; // timers count whole milliseconds
             var time = new FakeTimeProvider();
-            time.Advance(TimeSpan.FromTicks(random.Next(0, 1000)));
+            time.Advance(TimeSpan.FromMilliseconds(random.Next(0, 1000)));
             using var window = new TimeBucketWindow(buckets, bucketTicks, time);
             var model = new List<(long Epoch, bool Failure, bool Slow)>();
             for (int step = 0; step < 200; step++)
@@ -31,7 +31,8 @@ public sealed class WindowPropertyTests
                 switch (random.Next(10))
                 {
                     case 0:
-                        time.Advance(TimeSpan.FromTicks(random.Next(0, (int)bucketTicks * (buckets + 2))));
+                        // Whole milliseconds, as timers count them: the bucket clock then ticks exactly at boundaries.
+                        time.Advance(TimeSpan.FromMilliseconds(random.NextInt64(0, (bucketTicks / TimeSpan.TicksPerMillisecond) * (buckets + 2))));
                         now = time.GetTimestamp();
                         break;
                     case 1 when random.Next(20) == 0:
@@ -46,7 +47,7 @@ public sealed class WindowPropertyTests
                         break;
                 }
 
-                long readAt = now + random.Next(0, (int)bucketTicks * 2);
+                long readAt = now + random.NextInt64(0, bucketTicks * 2);
                 long newest = readAt / bucketTicks;
                 var inWindow = model.Where(m => m.Epoch > newest - buckets && m.Epoch <= newest).ToList();
                 WindowCounts counts = window.Read(readAt);
@@ -117,16 +118,16 @@ public sealed class WindowPropertyTests
     public void Completed_buckets_report_what_they_held()
     {
         var time = new FakeTimeProvider();
-        using var window = new TimeBucketWindow(2, 10, time);
+        using var window = new TimeBucketWindow(2, 10 * TimeSpan.TicksPerMillisecond, time);
         var completed = new List<(long Calls, long Failures)>();
         window.BucketCompleted = (calls, failures) => completed.Add((calls, failures));
         window.Record(true, false);
-        time.Advance(TimeSpan.FromTicks(5));
+        time.Advance(TimeSpan.FromMilliseconds(5));
         window.Record(false, false);
-        time.Advance(TimeSpan.FromTicks(5));
+        time.Advance(TimeSpan.FromMilliseconds(5));
         window.Record(false, false); // second bucket, first use: nothing completes
         completed.Should().BeEmpty();
-        time.Advance(TimeSpan.FromTicks(10));
+        time.Advance(TimeSpan.FromMilliseconds(10));
         window.Record(true, false); // reuses the first bucket
         completed.Should().Equal((2L, 1L));
     }
