@@ -1,0 +1,61 @@
+using System.Globalization;
+
+namespace SelfHealing.Metrics.Analysis;
+
+/// <summary>Sensitivity of an <see cref="AnomalyDetector"/>.</summary>
+public sealed class AnomalyDetectorOptions
+{
+    /// <summary>Gets or sets how many recent values form the baseline.</summary>
+    /// <value>Default 60; allowed 8 to 10,000.</value>
+    public int WindowSize { get; set; } = 60;
+
+    /// <summary>Gets or sets how many values are seen before anything is flagged.</summary>
+    /// <value>Default 30; allowed from 8 to <see cref="WindowSize"/>.</value>
+    public int WarmupSamples { get; set; } = 30;
+
+    /// <summary>Gets or sets how many robust standard deviations from the median make a single value anomalous.</summary>
+    /// <value>Default 5; allowed greater than 0 and at most 100. Lower finds smaller spikes and flags more noise.</value>
+    public double Threshold { get; set; } = 5;
+
+    /// <summary>Gets or sets the cumulative sum (in robust standard deviations) that signals a drift.</summary>
+    /// <value>Default 12; allowed greater than 0 and at most 1,000.</value>
+    public double DriftThreshold { get; set; } = 12;
+
+    /// <summary>Gets or sets the deviation per value (in robust standard deviations) the cumulative sum lets pass before it grows.</summary>
+    /// <value>Default 1; allowed from 0 to 10.</value>
+    public double DriftAllowance { get; set; } = 1;
+
+    internal void ThrowIfInvalid()
+    {
+        var errors = new List<string>();
+        if (WindowSize < 8 || WindowSize > 10_000)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(WindowSize)} is {WindowSize}; allowed: 8 to 10,000."));
+        }
+
+        if (WarmupSamples < 8 || WarmupSamples > WindowSize)
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(WarmupSamples)} is {WarmupSamples}; allowed: 8 to {nameof(WindowSize)} ({WindowSize})."));
+        }
+
+        if (!(Threshold > 0 && Threshold <= 100))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(Threshold)} is {Threshold}; allowed: greater than 0 and at most 100."));
+        }
+
+        if (!(DriftThreshold > 0 && DriftThreshold <= 1000))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(DriftThreshold)} is {DriftThreshold}; allowed: greater than 0 and at most 1,000."));
+        }
+
+        if (!(DriftAllowance >= 0 && DriftAllowance <= 10))
+        {
+            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(DriftAllowance)} is {DriftAllowance}; allowed: 0 to 10."));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join(Environment.NewLine, errors), "options");
+        }
+    }
+}
