@@ -37,4 +37,6 @@ public sealed class AdaptiveThresholdOptions
     /// <summary>Gets or sets the fewest calls a bucket must hold to be learned; emptier buckets say too little.</summary>
     /// <value>Default 10; allowed 1 to 1,000,000.</value>
     public int MinimumBucketThroughput { get; set; } = 10;
+
+    internal AdaptiveThresholdOptions Copy() => (AdaptiveThresholdOptions)MemberwiseClone();
 }

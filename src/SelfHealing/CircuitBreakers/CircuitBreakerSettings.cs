@@ -23,17 +23,7 @@ internal sealed class CircuitBreakerSettings
         BreakDurationGenerator = options.BreakDurationGenerator;
         HalfOpenProbes = options.HalfOpenProbes;
         ProbeSuccessesNeeded = Math.Max(1, (int)Math.Ceiling((options.HalfOpenSuccessRatio * options.HalfOpenProbes) - 1e-9));
-        AdaptiveThresholdOptions a = options.AdaptiveThreshold;
-        Adaptive = new AdaptiveThresholdOptions
-        {
-            Enabled = a.Enabled,
-            Margin = a.Margin,
-            Floor = a.Floor,
-            Ceiling = a.Ceiling,
-            Smoothing = a.Smoothing,
-            WarmupBuckets = a.WarmupBuckets,
-            MinimumBucketThroughput = a.MinimumBucketThroughput,
-        };
+        Adaptive = options.AdaptiveThreshold.Copy();
         ClassifyException = options.ClassifyException;
         OnStateChanged = options.OnStateChanged;
         _resultClassifiers = [.. options.ResultClassifiers];

@@ -1,4 +1,5 @@
 using SelfHealing.Health;
+using SelfHealing.Tests.TestSupport;
 
 namespace SelfHealing.Tests.Health;
 
@@ -67,8 +68,7 @@ public sealed class ThresholdTrackerTests
         int singleCrossings = 0;
         for (int i = 0; i < 10_000; i++)
         {
-            double noise = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-            double value = 120 + (25 * noise);
+            double value = 120 + (25 * random.Normal());
             singleCrossings += value >= 200 ? 1 : 0;
             t.Observe(value).Should().Be(HealthLevel.Healthy, $"check {i}, value {value}");
         }

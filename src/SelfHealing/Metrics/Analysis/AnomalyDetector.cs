@@ -30,14 +30,7 @@ public sealed class AnomalyDetector
     {
         AnomalyDetectorOptions o = options ?? new AnomalyDetectorOptions();
         o.ThrowIfInvalid();
-        _options = new AnomalyDetectorOptions
-        {
-            WindowSize = o.WindowSize,
-            WarmupSamples = o.WarmupSamples,
-            Threshold = o.Threshold,
-            DriftThreshold = o.DriftThreshold,
-            DriftAllowance = o.DriftAllowance,
-        };
+        _options = o.Copy();
         _window = new double[o.WindowSize];
         _scratch = new double[o.WindowSize];
     }

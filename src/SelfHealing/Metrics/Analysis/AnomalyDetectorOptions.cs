@@ -25,6 +25,8 @@ public sealed class AnomalyDetectorOptions
     /// <value>Default 1; allowed from 0 to 10.</value>
     public double DriftAllowance { get; set; } = 1;
 
+    internal AnomalyDetectorOptions Copy() => (AnomalyDetectorOptions)MemberwiseClone();
+
     internal void ThrowIfInvalid()
     {
         var errors = new List<string>();

@@ -1,5 +1,7 @@
 using SelfHealing.Metrics.Analysis;
 
+using SelfHealing.Tests.TestSupport;
+
 namespace SelfHealing.Tests.Metrics.Analysis;
 
 /// <summary>
@@ -10,11 +12,6 @@ public sealed class AnomalyDetectorTests
 {
     private const int Trials = 200;
     private const int Lead = 200;
-
-    private static double Noise(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
-    private static double Between(Random random, double low, double high) => low + ((high - low) * random.NextDouble());
 
     /// <summary>Runs the trials; returns (detected, false positives, normal buckets judged).</summary>
     private static (int Detected, int FalsePositives, int Normal) Run(int seed, Func<Random, int, double> offset, int length, int deadline)
@@ -27,7 +24,7 @@ public sealed class AnomalyDetectorTests
             var detector = new AnomalyDetector(options);
             for (int i = 0; i < Lead; i++)
             {
-                if (detector.Observe(100 + Noise(random), out _))
+                if (detector.Observe(100 + random.Normal(), out _))
                 {
                     falsePositives++;
                 }
@@ -39,7 +36,7 @@ public sealed class AnomalyDetectorTests
             bool found = false;
             for (int i = 0; i < length; i++)
             {
-                if (detector.Observe(100 + (sign * offset(random, i)) + Noise(random), out Anomaly anomaly) && i < deadline && !found)
+                if (detector.Observe(100 + (sign * offset(random, i)) + random.Normal(), out Anomaly anomaly) && i < deadline && !found)
                 {
                     found = true;
                     Math.Sign(anomaly.Score).Should().Be((int)sign, "the anomaly's score points the way the series moved");
@@ -57,15 +54,15 @@ public sealed class AnomalyDetectorTests
     {
         // Spikes of 6 to 10 standard deviations, found at the spike itself.
         double spikeSize = 0;
-        (int spikes, int fp1, int n1) = Run(1, (r, i) => i == 0 ? spikeSize = Between(r, 6, 10) : 0, length: 1, deadline: 1);
+        (int spikes, int fp1, int n1) = Run(1, (r, i) => i == 0 ? spikeSize = r.Between(6, 10) : 0, length: 1, deadline: 1);
 
         // Level shifts of 4 to 8 standard deviations that last, found within 5 buckets.
         double shift = 0;
-        (int shifts, int fp2, int n2) = Run(2, (r, i) => i == 0 ? shift = Between(r, 4, 8) : shift, length: 60, deadline: 5);
+        (int shifts, int fp2, int n2) = Run(2, (r, i) => i == 0 ? shift = r.Between(4, 8) : shift, length: 60, deadline: 5);
 
         // Drifts of 0.1 to 0.2 standard deviations per bucket, found within 60 buckets (6 to 12 sigma by then).
         double slope = 0;
-        (int drifts, int fp3, int n3) = Run(3, (r, i) => (i == 0 ? slope = Between(r, 0.1, 0.2) : slope) * i, length: 80, deadline: 60);
+        (int drifts, int fp3, int n3) = Run(3, (r, i) => (i == 0 ? slope = r.Between(0.1, 0.2) : slope) * i, length: 80, deadline: 60);
 
         int injected = 3 * Trials;
         int found = spikes + shifts + drifts;
@@ -86,7 +83,7 @@ public sealed class AnomalyDetectorTests
         const int n = 100_000;
         for (int i = 0; i < n; i++)
         {
-            flagged += detector.Observe(100 + Noise(random), out _) ? 1 : 0;
+            flagged += detector.Observe(100 + random.Normal(), out _) ? 1 : 0;
         }
 
         ((double)flagged / n).Should().BeLessThan(0.01, $"{flagged} of {n} buckets flagged");

@@ -1,5 +1,7 @@
 using SelfHealing.Metrics.Analysis;
 
+using SelfHealing.Tests.TestSupport;
+
 namespace SelfHealing.Tests.Metrics.Analysis;
 
 public sealed class TrendAnalysisTests
@@ -9,14 +11,11 @@ public sealed class TrendAnalysisTests
     private static List<(DateTimeOffset Time, double Value)> Series(int n, Func<int, double> value) =>
         [.. Enumerable.Range(0, n).Select(i => (Start.AddSeconds(i), value(i)))];
 
-    private static double Noise(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
-
     [Fact]
     public void A_noisy_ramp_is_increasing_with_its_slope_and_crossing_time()
     {
         var random = new Random(1);
-        Trend trend = TrendAnalysis.Analyze(Series(300, i => 50 + (0.5 * i) + (5 * Noise(random))));
+        Trend trend = TrendAnalysis.Analyze(Series(300, i => 50 + (0.5 * i) + (5 * random.Normal())));
         trend.Direction.Should().Be(TrendDirection.Increasing);
         trend.Confidence.Should().BeGreaterThan(0.999);
         trend.Slope.Should().BeApproximately(0.5, 0.025);
@@ -32,7 +31,7 @@ public sealed class TrendAnalysisTests
     public void A_falling_series_is_decreasing_and_already_past_a_level_above_it()
     {
         var random = new Random(2);
-        Trend trend = TrendAnalysis.Analyze(Series(120, i => 1000 - (3 * i) + (10 * Noise(random))));
+        Trend trend = TrendAnalysis.Analyze(Series(120, i => 1000 - (3 * i) + (10 * random.Normal())));
         trend.Direction.Should().Be(TrendDirection.Decreasing);
         trend.Slope.Should().BeApproximately(-3, 0.2);
         trend.TimeUntil(2000).Should().Be(TimeSpan.Zero, "already below it, moving down");
@@ -43,7 +42,7 @@ public sealed class TrendAnalysisTests
     public void Outliers_barely_move_the_robust_slope()
     {
         var random = new Random(3);
-        Trend trend = TrendAnalysis.Analyze(Series(200, i => random.Next(10) == 0 ? 10_000 : 10 + (0.2 * i) + Noise(random)));
+        Trend trend = TrendAnalysis.Analyze(Series(200, i => random.Next(10) == 0 ? 10_000 : 10 + (0.2 * i) + random.Normal()));
         trend.Direction.Should().Be(TrendDirection.Increasing);
         trend.Slope.Should().BeApproximately(0.2, 0.02);
     }
@@ -55,7 +54,7 @@ public sealed class TrendAnalysisTests
         for (int seed = 0; seed < 200; seed++)
         {
             var random = new Random(seed);
-            Trend trend = TrendAnalysis.Analyze(Series(60, _ => 100 + (10 * Noise(random))), significance: 0.05);
+            Trend trend = TrendAnalysis.Analyze(Series(60, _ => 100 + (10 * random.Normal())), significance: 0.05);
             falseTrends += trend.Direction == TrendDirection.Stable ? 0 : 1;
             if (trend.Direction == TrendDirection.Stable)
             {

@@ -1,5 +1,7 @@
 using SelfHealing.Metrics.Sketches;
 
+using SelfHealing.Tests.TestSupport;
+
 namespace SelfHealing.Tests.Metrics.Sketches;
 
 public sealed class QuantileSketchTests
@@ -13,17 +15,14 @@ public sealed class QuantileSketchTests
     private static double[] Sample(string distribution, Random random, int n) => distribution switch
     {
         "uniform" => [.. Enumerable.Range(0, n).Select(_ => random.NextDouble() * 1000)],
-        "lognormal" => [.. Enumerable.Range(0, n).Select(_ => Math.Exp(3 + (1.5 * Normal(random))))],
+        "lognormal" => [.. Enumerable.Range(0, n).Select(_ => Math.Exp(3 + (1.5 * random.Normal())))],
         "exponential" => [.. Enumerable.Range(0, n).Select(_ => -Math.Log(1 - random.NextDouble()) * 20)],
-        "bimodal" => [.. Enumerable.Range(0, n).Select(_ => random.Next(10) == 0 ? 500 + (50 * Normal(random)) : 5 + Normal(random))],
-        "signed" => [.. Enumerable.Range(0, n).Select(_ => random.Next(20) == 0 ? 0 : 100 * Normal(random))],
+        "bimodal" => [.. Enumerable.Range(0, n).Select(_ => random.Next(10) == 0 ? 500 + (50 * random.Normal()) : 5 + random.Normal())],
+        "signed" => [.. Enumerable.Range(0, n).Select(_ => random.Next(20) == 0 ? 0 : 100 * random.Normal())],
         "constant" => [.. Enumerable.Repeat(42.0, n)],
         "wide" => [.. Enumerable.Range(0, n).Select(_ => Math.Pow(10, -6 + (random.NextDouble() * 15)))],
         _ => throw new ArgumentOutOfRangeException(nameof(distribution)),
     };
-
-    private static double Normal(Random random) =>
-        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     [Theory]
     [MemberData(nameof(Distributions))]
