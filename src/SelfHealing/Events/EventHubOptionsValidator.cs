@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 
 namespace SelfHealing.Events;
@@ -15,32 +14,16 @@ public sealed class EventHubOptionsValidator : IValidateOptions<EventHubOptions>
     public ValidateOptionsResult Validate(string? name, EventHubOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        List<string> errors = Check(options);
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        return Check(options).ToResult();
     }
 
-    internal static void ThrowIfInvalid(EventHubOptions options)
-    {
-        List<string> errors = Check(options);
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(Environment.NewLine, errors), nameof(options));
-        }
-    }
+    internal static void ThrowIfInvalid(EventHubOptions options) => Check(options).ThrowIfAny(nameof(options));
 
-    private static List<string> Check(EventHubOptions options)
+    private static OptionErrors Check(EventHubOptions options)
     {
-        var errors = new List<string>();
-        Capacity(errors, nameof(options.BestEffortCapacity), options.BestEffortCapacity);
-        Capacity(errors, nameof(options.GuaranteedCapacity), options.GuaranteedCapacity);
+        var errors = new OptionErrors(Section);
+        errors.Range(nameof(options.BestEffortCapacity), options.BestEffortCapacity, 1, MaxCapacity);
+        errors.Range(nameof(options.GuaranteedCapacity), options.GuaranteedCapacity, 1, MaxCapacity);
         return errors;
-    }
-
-    private static void Capacity(List<string> errors, string property, int value)
-    {
-        if (value < 1 || value > MaxCapacity)
-        {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{Section}:{property} is {value}; allowed: 1 to {MaxCapacity:N0}."));
-        }
     }
 }

@@ -40,66 +40,46 @@ public sealed class MetricThreshold
     /// <summary>Throws <see cref="ArgumentException"/> naming every problem, each prefixed with <paramref name="key"/>.</summary>
     internal void ThrowIfInvalid(string key, string paramName)
     {
-        var errors = new List<string>();
-        CultureInfo c = CultureInfo.InvariantCulture;
+        var errors = new OptionErrors(key);
         double?[] levels = [Degraded, Critical, Failed];
         string[] names = [nameof(Degraded), nameof(Critical), nameof(Failed)];
-        for (int i = 0; i < levels.Length; i++)
-        {
-            if (levels[i] is { } level && !double.IsFinite(level))
-            {
-                errors.Add(string.Create(c, $"{key}:{names[i]} is {level}; allowed: a finite number."));
-            }
-        }
-
         if (levels.All(l => l is null))
         {
-            errors.Add($"{key} sets no level; allowed: at least one of {nameof(Degraded)}, {nameof(Critical)}, {nameof(Failed)}.");
+            errors.AddMessage($"{key} sets no level; allowed: at least one of {nameof(Degraded)}, {nameof(Critical)}, {nameof(Failed)}.");
         }
 
         // Levels must get worse in the metric's direction: degraded before critical before failed.
-        double? previous = null;
-        string? previousName = null;
+        (double Value, string Name)? previous = null;
         for (int i = 0; i < levels.Length; i++)
         {
-            if (levels[i] is not { } level || !double.IsFinite(level))
+            if (levels[i] is not { } level)
             {
                 continue;
             }
 
-            if (previous is { } p && (Direction == ThresholdDirection.HigherIsWorse ? level <= p : level >= p))
+            if (!double.IsFinite(level))
             {
-                string order = Direction == ThresholdDirection.HigherIsWorse ? "above" : "below";
-                errors.Add(string.Create(c, $"{key}:{names[i]} is {level}; allowed: {order} {previousName} ({p}) for {Direction}."));
+                errors.Add(names[i], level, "a finite number");
+                continue;
             }
 
-            previous = level;
-            previousName = names[i];
+            if (previous is { } p && (Direction == ThresholdDirection.HigherIsWorse ? level <= p.Value : level >= p.Value))
+            {
+                string side = Direction == ThresholdDirection.HigherIsWorse ? "above" : "below";
+                errors.Add(names[i], level, string.Create(CultureInfo.InvariantCulture, $"{side} {p.Name} ({p.Value}) for {Direction}"));
+            }
+
+            previous = (level, names[i]);
         }
 
-        if (!Enum.IsDefined(Direction))
-        {
-            errors.Add($"{key}:{nameof(Direction)} is {Direction}; allowed: {string.Join(", ", Enum.GetNames<ThresholdDirection>())}.");
-        }
-
+        errors.Defined(nameof(Direction), Direction);
         if (!(Hysteresis >= 0 && double.IsFinite(Hysteresis)))
         {
-            errors.Add(string.Create(c, $"{key}:{nameof(Hysteresis)} is {Hysteresis}; allowed: 0 or more, finite."));
+            errors.Add(nameof(Hysteresis), Hysteresis, "0 or more, finite");
         }
 
-        if (SamplesToWorsen is < 1 or > 1000)
-        {
-            errors.Add(string.Create(c, $"{key}:{nameof(SamplesToWorsen)} is {SamplesToWorsen}; allowed: 1 to 1,000."));
-        }
-
-        if (SamplesToRecover is < 1 or > 1000)
-        {
-            errors.Add(string.Create(c, $"{key}:{nameof(SamplesToRecover)} is {SamplesToRecover}; allowed: 1 to 1,000."));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(Environment.NewLine, errors), paramName);
-        }
+        errors.Range(nameof(SamplesToWorsen), SamplesToWorsen, 1, 1000);
+        errors.Range(nameof(SamplesToRecover), SamplesToRecover, 1, 1000);
+        errors.ThrowIfAny(paramName);
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace SelfHealing.Metrics.Analysis;
 
 /// <summary>Sensitivity of an <see cref="AnomalyDetector"/>.</summary>
@@ -29,35 +27,16 @@ public sealed class AnomalyDetectorOptions
 
     internal void ThrowIfInvalid()
     {
-        var errors = new List<string>();
-        if (WindowSize < 8 || WindowSize > 10_000)
-        {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(WindowSize)} is {WindowSize}; allowed: 8 to 10,000."));
-        }
-
+        var errors = new OptionErrors(string.Empty);
+        errors.Range(nameof(WindowSize), WindowSize, 8, 10_000);
         if (WarmupSamples < 8 || WarmupSamples > WindowSize)
         {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(WarmupSamples)} is {WarmupSamples}; allowed: 8 to {nameof(WindowSize)} ({WindowSize})."));
+            errors.Add(nameof(WarmupSamples), WarmupSamples, $"8 to {nameof(WindowSize)} ({WindowSize})");
         }
 
-        if (!(Threshold > 0 && Threshold <= 100))
-        {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(Threshold)} is {Threshold}; allowed: greater than 0 and at most 100."));
-        }
-
-        if (!(DriftThreshold > 0 && DriftThreshold <= 1000))
-        {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(DriftThreshold)} is {DriftThreshold}; allowed: greater than 0 and at most 1,000."));
-        }
-
-        if (!(DriftAllowance >= 0 && DriftAllowance <= 10))
-        {
-            errors.Add(string.Create(CultureInfo.InvariantCulture, $"{nameof(DriftAllowance)} is {DriftAllowance}; allowed: 0 to 10."));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException(string.Join(Environment.NewLine, errors), "options");
-        }
+        errors.Positive(nameof(Threshold), Threshold, 100);
+        errors.Positive(nameof(DriftThreshold), DriftThreshold, 1000);
+        errors.Range(nameof(DriftAllowance), DriftAllowance, 0, 10);
+        errors.ThrowIfAny("options");
     }
 }
