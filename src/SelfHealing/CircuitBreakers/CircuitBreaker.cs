@@ -40,6 +40,9 @@ public sealed partial class CircuitBreaker : IDisposable
         new(SelfHealingMeter.OutcomeTag, "rejected"),
     ];
 
+    /// <summary>The "value" of an operation that returns none; internal, so no result classifier can apply to it.</summary>
+    private readonly struct NoResult;
+
     private static readonly string[] StateTagValues = ["closed", "open", "half-open", "isolated", "disabled"];
 
     private const int RejectedTagIndex = 4;
@@ -237,6 +240,45 @@ public sealed partial class CircuitBreaker : IDisposable
     }
 
     /// <summary>
+    /// Runs an operation that returns no value through the breaker, Polly style: completes when it does,
+    /// rethrows its exception, and throws <see cref="BrokenCircuitException"/> (or
+    /// <see cref="IsolatedCircuitException"/>) when the call is rejected.
+    /// </summary>
+    /// <typeparam name="TState">The type of the state passed to the operation.</typeparam>
+    /// <param name="operation">The call to protect.</param>
+    /// <param name="state">The state passed to <paramref name="operation"/>.</param>
+    /// <param name="cancellationToken">Passed to <paramref name="operation"/>.</param>
+    /// <returns>A task that completes with the operation; it completes synchronously when the operation does.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="operation"/> is <see langword="null"/>.</exception>
+    public ValueTask ExecuteOrThrowAsync<TState>(
+        Func<TState, CancellationToken, ValueTask> operation,
+        TState state,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        ValueTask<CircuitBreakerResult<NoResult>> pending = ExecuteAsync(
+            static async (s, ct) =>
+            {
+                await s.Operation(s.State, ct).ConfigureAwait(false);
+                return default(NoResult);
+            },
+            (Operation: operation, State: state),
+            cancellationToken);
+        return pending.IsCompletedSuccessfully ? ToValueTask(pending.Result) : AwaitVoidOrThrowAsync(pending);
+    }
+
+    /// <summary>Runs an operation that returns no value through the breaker, Polly style (see the state-passing overload).</summary>
+    /// <param name="operation">The call to protect.</param>
+    /// <param name="cancellationToken">Passed to <paramref name="operation"/>.</param>
+    /// <returns>A task that completes with the operation.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="operation"/> is <see langword="null"/>.</exception>
+    public ValueTask ExecuteOrThrowAsync(Func<CancellationToken, ValueTask> operation, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(operation);
+        return ExecuteOrThrowAsync(static (op, ct) => op(ct), operation, cancellationToken);
+    }
+
+    /// <summary>
     /// Runs <paramref name="operation"/> through the breaker; when it fails or is rejected,
     /// <paramref name="fallback"/> answers instead. A cancellation by <paramref name="cancellationToken"/> is not
     /// answered by the fallback; it surfaces as <see cref="OperationCanceledException"/>.
@@ -361,6 +403,17 @@ public sealed partial class CircuitBreaker : IDisposable
         }
 
         return ValueTask.FromException<TResult>(result.Exception ?? result.Breaker!.CreateRejectionException(result.RejectedState!.Value));
+    }
+
+    private static ValueTask ToValueTask(in CircuitBreakerResult<NoResult> result) =>
+        result.HasValue
+            ? ValueTask.CompletedTask
+            : ValueTask.FromException(result.Exception ?? result.Breaker!.CreateRejectionException(result.RejectedState!.Value));
+
+    private static async ValueTask AwaitVoidOrThrowAsync(ValueTask<CircuitBreakerResult<NoResult>> pending)
+    {
+        CircuitBreakerResult<NoResult> result = await pending.ConfigureAwait(false);
+        result.GetValueOrThrow();
     }
 
     private static async ValueTask<TResult> AwaitOrThrowAsync<TResult>(ValueTask<CircuitBreakerResult<TResult>> pending)

@@ -57,6 +57,47 @@ public sealed class CircuitBreakerApiTests
     }
 
     [Fact]
+    public async Task Operations_without_a_value_complete_rethrow_and_are_rejected_like_the_others()
+    {
+        using var h = new BreakerHarness(o => { o.MinimumThroughput = 2; o.ClassifyResult<bool>(_ => CallOutcome.Failure); });
+        int sent = 0;
+        await h.Breaker.ExecuteOrThrowAsync(ct => { sent++; return ValueTask.CompletedTask; });
+        await h.Breaker.ExecuteOrThrowAsync(static (counter, ct) => { counter.Add(1); return ValueTask.CompletedTask; }, new List<int>());
+        ValueTask synchronous = h.Breaker.ExecuteOrThrowAsync(_ => ValueTask.CompletedTask);
+        synchronous.IsCompletedSuccessfully.Should().BeTrue("a synchronous operation completes synchronously");
+        sent.Should().Be(1);
+        h.Breaker.GetSnapshot().Should().Match<CircuitBreakerSnapshot>(s => s.TotalCalls == 3 && s.FailedCalls == 0, "a classifier of bool results does not apply to operations without a value");
+
+        Func<Task> failing = async () => await h.Breaker.ExecuteOrThrowAsync(async ct => { await Task.Yield(); throw new IOException("disk"); });
+        await failing.Should().ThrowAsync<IOException>().WithMessage("disk");
+        async Task FailOnce()
+        {
+            try
+            {
+                await h.Breaker.ExecuteOrThrowAsync(_ => throw new IOException());
+            }
+            catch (IOException)
+            {
+                // counted by the breaker; nothing else to do here
+            }
+        }
+
+        await FailOnce();
+        h.Breaker.State.Should().Be(CircuitState.Closed, "2 of 5 calls failed");
+        for (int i = 0; i < 3; i++)
+        {
+            await FailOnce();
+        }
+
+        h.Breaker.State.Should().Be(CircuitState.Open);
+        ValueTask rejected = h.Breaker.ExecuteOrThrowAsync(_ => { sent++; return ValueTask.CompletedTask; });
+        rejected.IsFaulted.Should().BeTrue();
+        Func<Task> awaitRejected = async () => await rejected;
+        await awaitRejected.Should().ThrowAsync<BrokenCircuitException>();
+        sent.Should().Be(1, "a rejected operation does not run");
+    }
+
+    [Fact]
     public void Result_accessors_describe_each_status()
     {
         using var h = new BreakerHarness();
