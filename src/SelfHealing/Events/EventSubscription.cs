@@ -15,6 +15,7 @@ public sealed class EventSubscription : IDisposable
     private readonly Action<EventSubscription> _onBestEffortDropped;
     private long _dropped;
     private int _disposed;
+    private int _closed;
 
     internal EventSubscription(
         string name,
@@ -80,8 +81,9 @@ public sealed class EventSubscription : IDisposable
                 return true;
             }
 
-            // Full, or completed concurrently with this write. Only the first is a drop.
-            if (Volatile.Read(ref _disposed) == 0)
+            // Full, or closed (hub completed, subscription disposed) concurrently with this write: only the
+            // first is a drop.
+            if (Volatile.Read(ref _closed) == 0)
             {
                 Interlocked.Increment(ref _dropped);
                 return false;
@@ -97,6 +99,7 @@ public sealed class EventSubscription : IDisposable
 
     internal void Complete()
     {
+        Volatile.Write(ref _closed, 1);
         _guaranteed.Writer.TryComplete();
         _bestEffort.Writer.TryComplete();
     }
