@@ -13,8 +13,6 @@ internal sealed class OptionErrors(string prefix)
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
     private readonly List<string> _errors = [];
 
-    public IReadOnlyList<string> Errors => _errors;
-
     /// <summary>The full key of a property.</summary>
     public string Key(string property) => prefix.Length == 0 ? property : $"{prefix}:{property}";
 

@@ -168,7 +168,8 @@ public sealed partial class CircuitBreaker : IDisposable
             return new(CircuitBreakerResult<TResult>.Rejected(this, StateOf(word)));
         }
 
-        long started = Volatile.Read(ref _settings).TracksDuration ? _time.GetTimestamp() : 0;
+        CircuitBreakerSettings settings = Volatile.Read(ref _settings);
+        long started = settings.TracksDuration ? _time.GetTimestamp() : 0;
         ValueTask<TResult> pending;
         try
         {
@@ -178,15 +179,15 @@ public sealed partial class CircuitBreaker : IDisposable
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            return new(CompleteWithException<TResult>(exception, word, started, cancellationToken));
+            return new(CompleteWithException<TResult>(exception, word, started, settings, cancellationToken));
         }
 
         if (pending.IsCompletedSuccessfully)
         {
-            return new(CompleteWithValue(pending.Result, word, started));
+            return new(CompleteWithValue(pending.Result, word, started, settings));
         }
 
-        return AwaitOutcomeAsync(pending, word, started, cancellationToken);
+        return AwaitOutcomeAsync(pending, word, started, settings, cancellationToken);
     }
 
     /// <summary>Runs <paramref name="operation"/> through the breaker and reports what happened without throwing.</summary>
@@ -456,7 +457,7 @@ public sealed partial class CircuitBreaker : IDisposable
             : ValueTask.FromException<TResult>(result.Exception ?? CreateRejectionException(result.RejectedState!.Value));
     }
 
-    private async ValueTask<CircuitBreakerResult<TResult>> AwaitOutcomeAsync<TResult>(ValueTask<TResult> pending, long word, long started, CancellationToken cancellationToken)
+    private async ValueTask<CircuitBreakerResult<TResult>> AwaitOutcomeAsync<TResult>(ValueTask<TResult> pending, long word, long started, CircuitBreakerSettings settings, CancellationToken cancellationToken)
     {
         TResult value;
         try
@@ -467,15 +468,15 @@ public sealed partial class CircuitBreaker : IDisposable
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            return CompleteWithException<TResult>(exception, word, started, cancellationToken);
+            return CompleteWithException<TResult>(exception, word, started, settings, cancellationToken);
         }
 
-        return CompleteWithValue(value, word, started);
+        return CompleteWithValue(value, word, started, settings);
     }
 
-    private CircuitBreakerResult<TResult> CompleteWithValue<TResult>(TResult value, long word, long started)
+    /// <summary>Judges a value by the settings in force when the call was admitted.</summary>
+    private CircuitBreakerResult<TResult> CompleteWithValue<TResult>(TResult value, long word, long started, CircuitBreakerSettings settings)
     {
-        CircuitBreakerSettings settings = Volatile.Read(ref _settings);
         CallOutcome outcome = settings.HasResultClassifiers ? Normalize(settings.ClassifyResult(value)) : CallOutcome.Success;
         Complete(outcome, word, started, settings);
         return outcome is CallOutcome.Failure or CallOutcome.Timeout
@@ -483,9 +484,9 @@ public sealed partial class CircuitBreaker : IDisposable
             : CircuitBreakerResult<TResult>.Success(value, outcome);
     }
 
-    private CircuitBreakerResult<TResult> CompleteWithException<TResult>(Exception exception, long word, long started, CancellationToken cancellationToken)
+    /// <summary>Judges an exception by the settings in force when the call was admitted.</summary>
+    private CircuitBreakerResult<TResult> CompleteWithException<TResult>(Exception exception, long word, long started, CircuitBreakerSettings settings, CancellationToken cancellationToken)
     {
-        CircuitBreakerSettings settings = Volatile.Read(ref _settings);
         CallOutcome outcome = Classify(exception, settings, cancellationToken);
         Complete(outcome, word, started, settings);
         return CircuitBreakerResult<TResult>.Failed(exception, outcome);

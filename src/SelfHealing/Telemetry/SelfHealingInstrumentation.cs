@@ -25,7 +25,6 @@ internal sealed class SelfHealingInstrumentation
 
     private SelfHealingInstrumentation(Meter meter)
     {
-        Meter = meter;
         CircuitCalls = meter.CreateCounter<long>(SelfHealingMeter.CircuitCalls, "{call}", "Calls through circuit breakers by outcome.");
         CircuitTransitions = meter.CreateCounter<long>(SelfHealingMeter.CircuitTransitions, "{transition}", "Circuit state transitions.");
         EventsDropped = meter.CreateCounter<long>(SelfHealingMeter.EventsDropped, "{event}", "Events dropped for lagging subscribers.");
@@ -34,8 +33,6 @@ internal sealed class SelfHealingInstrumentation
 
     /// <summary>Gets the instruments of the process-wide meter, used when no <see cref="IMeterFactory"/> is at hand.</summary>
     public static SelfHealingInstrumentation Shared => SharedInstance.Value;
-
-    public Meter Meter { get; }
 
     public Counter<long> CircuitCalls { get; }
 

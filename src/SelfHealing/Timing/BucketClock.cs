@@ -48,10 +48,6 @@ internal sealed class BucketClock : IDisposable
         _timer = time.CreateTimer(static self => ((BucketClock)self!).Tick(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
-    public TimeProvider Time => _time;
-
-    public long SliceTicks => _sliceTicks;
-
     /// <summary>Gets the current cursor: a field read, or one clock read after a quiet spell.</summary>
     public long Cursor
     {

@@ -13,28 +13,6 @@ internal sealed class AdaptiveBaseline
 
     public AdaptiveBaseline(double initialThreshold) => _threshold = initialThreshold;
 
-    public double Baseline
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _baseline;
-            }
-        }
-    }
-
-    public int LearnedBuckets
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _learned;
-            }
-        }
-    }
-
     /// <summary>Gets the threshold in force, recomputed whenever a bucket is learned.</summary>
     public double Threshold => Volatile.Read(ref _threshold);
 

@@ -19,7 +19,6 @@ internal sealed class LogBuckets
             throw new ArgumentOutOfRangeException(nameof(minMagnitude), minMagnitude, $"The magnitudes must satisfy 0 < min < max < infinity; max is {maxMagnitude}.");
         }
 
-        RelativeAccuracy = relativeAccuracy;
         Gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
         LogGamma = Math.Log(Gamma);
         MinIndex = RawIndex(minMagnitude);
@@ -27,8 +26,6 @@ internal sealed class LogBuckets
         MinMagnitude = minMagnitude;
         MaxMagnitude = maxMagnitude;
     }
-
-    public double RelativeAccuracy { get; }
 
     public double Gamma { get; }
 

@@ -2,7 +2,7 @@ namespace SelfHealing.Metrics.Sketches;
 
 /// <summary>
 /// A live, mergeable quantile sketch with a relative-error guarantee (the DDSketch idea): each value is
-/// counted in a logarithmic bucket, so a quantile is reported within <c>RelativeAccuracy</c> of the true value
+/// counted in a logarithmic bucket, so a quantile is reported within the geometry's relative accuracy of the true value
 /// at that rank. Recording is lock-free and allocation-free (an interlocked increment of one counter);
 /// negative values get their own buckets, allocated on first use. Magnitudes outside the tracked range are
 /// counted in the edge buckets (and in <see cref="ClampedCount"/>), where the guarantee no longer holds. Each bucket
