@@ -50,6 +50,19 @@ internal sealed class LogBuckets
     /// <summary>The value reported for a bucket: within the relative accuracy of every magnitude it holds.</summary>
     public double ValueOf(int index) => 2.0 * Math.Exp(index * LogGamma) / (Gamma + 1);
 
+    /// <summary>Gets how many positions a sketch of this geometry orders its buckets in: both signs and zero.</summary>
+    public int PositionCount => (2 * Length) + 1;
+
+    /// <summary>
+    /// The value a position stands for. Positions order buckets by value: negative bucket <c>i</c> (relative to
+    /// <see cref="MinIndex"/>) at <c>Length - 1 - i</c>, zero at <c>Length</c>, positive bucket <c>i</c> at
+    /// <c>Length + 1 + i</c>.
+    /// </summary>
+    public double ValueAtPosition(int position) =>
+        position < Length ? -ValueOf(Length - 1 - position + MinIndex)
+        : position == Length ? 0
+        : ValueOf(position - Length - 1 + MinIndex);
+
     public bool SameAs(LogBuckets other) =>
         ReferenceEquals(this, other) || (Gamma.Equals(other.Gamma) && MinIndex == other.MinIndex && MaxIndex == other.MaxIndex);
 

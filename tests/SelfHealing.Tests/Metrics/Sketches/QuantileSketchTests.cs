@@ -104,6 +104,58 @@ public sealed class QuantileSketchTests
     }
 
     [Fact]
+    public async Task Harvesting_while_others_record_loses_and_duplicates_nothing()
+    {
+        var sketch = new QuantileSketch(Geometry());
+        var encoder = new SketchEncoder(sketch.Buckets);
+        using var total = new SketchAccumulator(sketch.Buckets);
+        Task[] writers = [.. Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        {
+            for (int i = 0; i < 100_000; i++)
+            {
+                sketch.Record(t == 0 ? 0 : (i % 50) - (t * 10));
+            }
+        }))];
+        Task all = Task.WhenAll(writers);
+        while (!all.IsCompleted)
+        {
+            total.Add(sketch.Harvest(encoder));
+        }
+
+        await all;
+        total.Add(sketch.Harvest(encoder));
+        total.Count.Should().Be(400_000);
+        sketch.ToSnapshot().Count.Should().Be(0);
+    }
+
+    [Fact]
+    public void An_accumulator_of_live_and_closed_parts_answers_as_one_sketch()
+    {
+        var random = new Random(5);
+        LogBuckets geometry = Geometry();
+        var whole = new QuantileSketch(geometry);
+        var live = new QuantileSketch(geometry);
+        var closed = new QuantileSketch(geometry);
+        foreach (double v in Sample("signed", random, 5_000))
+        {
+            whole.Record(v);
+            (random.Next(2) == 0 ? live : closed).Record(v);
+        }
+
+        using var accumulator = new SketchAccumulator(geometry);
+        live.AddTo(accumulator);
+        accumulator.Add(closed.Harvest(new SketchEncoder(geometry)));
+        SketchSnapshot expected = whole.ToSnapshot();
+        accumulator.Count.Should().Be(5_000);
+        foreach (double q in Quantiles)
+        {
+            accumulator.Quantile(q).Should().Be(expected.Quantile(q), $"q {q}");
+        }
+
+        accumulator.ToSnapshot().BucketCount.Should().Be(expected.BucketCount);
+    }
+
+    [Fact]
     public void Non_finite_values_are_refused_and_never_poison_quantiles()
     {
         var sketch = new QuantileSketch(Geometry());
@@ -141,8 +193,11 @@ public sealed class QuantileSketchTests
         }
 
         // ln 2 / ln((1 + 0.01) / (1 - 0.01)) is about 34.7 buckets.
-        sketch.ToSnapshot().BucketCount.Should().BeInRange(34, 36);
-        sketch.Reset();
+        SketchSnapshot snapshot = sketch.ToSnapshot();
+        snapshot.BucketCount.Should().BeInRange(34, 36);
+        snapshot.AllocatedBytes.Should().BeLessThan(200, "a bucket takes about three bytes");
+        sketch.AllocatedBytes().Should().BeLessThanOrEqualTo(2 * 280, "35 buckets span at most two chunks");
+        sketch.Harvest(new SketchEncoder(sketch.Buckets)).Count.Should().Be(100_000);
         sketch.ToSnapshot().Count.Should().Be(0);
     }
 
