@@ -69,6 +69,9 @@ internal sealed class OptionErrors(string prefix)
         }
     }
 
+    /// <summary>Adds every problem another collector found (for nested options).</summary>
+    public void Include(OptionErrors other) => _errors.AddRange(other._errors);
+
     /// <summary>Throws <see cref="ArgumentException"/> listing every problem, if there is any.</summary>
     public void ThrowIfAny(string paramName)
     {

@@ -3,12 +3,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.DependencyInjection;
 using SelfHealing.Events;
+using SelfHealing.Metrics;
 using SelfHealing.Telemetry;
 
 #pragma warning disable IDE0130 // Extension methods live in the DI namespace, where users look for them.
@@ -25,7 +27,7 @@ public static class SelfHealingServiceCollectionExtensions
     public const string HealthCheckTag = "selfhealing";
 
     /// <summary>
-    /// Adds SelfHealing: the event hub, the breaker registry, health checks, metrics and the hosted service
+    /// Adds SelfHealing: the event hub, the breaker registry, the metrics collector, health checks, meter instruments and the hosted services
     /// that starts and stops them with the host. Calling it again adds nothing twice.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -51,6 +53,19 @@ public static class SelfHealingServiceCollectionExtensions
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public static ISelfHealingBuilder ConfigureEvents(this ISelfHealingBuilder builder, Action<EventHubOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the metrics collector (also bound from <c>SelfHealing:Metrics</c>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static ISelfHealingBuilder ConfigureMetrics(this ISelfHealingBuilder builder, Action<MetricsCollectorOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
@@ -95,6 +110,21 @@ public static class SelfHealingServiceCollectionExtensions
             failureStatus: null,
             tags: [HealthCheckTag]));
 
+        services.AddOptions<MetricsCollectorOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsCollectorOptions>, MetricsCollectorOptionsValidator>());
+        services.AddSingleton<IPostConfigureOptions<MetricsCollectorOptions>>(sp =>
+            new OptionalConfigurationBinder<MetricsCollectorOptions>(sp, _ => MetricsCollectorOptionsValidator.Section));
+        services.TryAddSingleton(sp => new MetricsCollector(
+            sp.GetRequiredService<IOptions<MetricsCollectorOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IEventHub>(),
+            sp.GetService<ILogger<MetricsCollector>>(),
+            sp.GetRequiredService<SelfHealingInstrumentation>()));
+        services.TryAddSingleton<IMetricsCollector>(sp => sp.GetRequiredService<MetricsCollector>());
+
+        // Hosted services stop in reverse order: the collector (added last) flushes and reports its last
+        // anomalies before the hub completes.
         services.AddHostedService<SelfHealingHostedService>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MetricsCollector>());
     }
 }

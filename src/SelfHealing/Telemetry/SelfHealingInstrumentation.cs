@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using SelfHealing.CircuitBreakers;
+using SelfHealing.Metrics;
 
 namespace SelfHealing.Telemetry;
 
@@ -14,6 +15,7 @@ internal sealed class SelfHealingInstrumentation
         new(() => new SelfHealingInstrumentation(new Meter(SelfHealingMeter.Name, typeof(SelfHealingInstrumentation).Assembly.GetName().Version?.ToString())));
 
     private readonly ConditionalWeakTable<CircuitBreaker, object?> _breakers = new();
+    private readonly ConditionalWeakTable<MetricsCollector, object?> _collectors = new();
 
     public SelfHealingInstrumentation(IMeterFactory meterFactory)
         : this(meterFactory.Create(new MeterOptions(SelfHealingMeter.Name)
@@ -29,6 +31,10 @@ internal sealed class SelfHealingInstrumentation
         CircuitTransitions = meter.CreateCounter<long>(SelfHealingMeter.CircuitTransitions, "{transition}", "Circuit state transitions.");
         EventsDropped = meter.CreateCounter<long>(SelfHealingMeter.EventsDropped, "{event}", "Events dropped for lagging subscribers.");
         meter.CreateObservableGauge(SelfHealingMeter.CircuitState, ObserveStates, "{state}", "Circuit state: 0 closed, 1 open, 2 half-open, 3 isolated, 4 disabled.");
+        MetricsRejected = meter.CreateCounter<long>(SelfHealingMeter.MetricsRejected, "{value}", "Metric values refused (invalid) or limited (series or metric limit).");
+        MetricAnomalies = meter.CreateCounter<long>(SelfHealingMeter.MetricsAnomalies, "{anomaly}", "Anomalies found in metric series.");
+        meter.CreateObservableGauge(SelfHealingMeter.MetricsSeries, ObserveSeries, "{series}", "Series kept by the metrics collector.");
+        meter.CreateObservableGauge(SelfHealingMeter.MetricsQuantile, ObserveQuantiles, null, "Quantiles of the series recorded through the metrics collector.");
     }
 
     /// <summary>Gets the instruments of the process-wide meter, used when no <see cref="IMeterFactory"/> is at hand.</summary>
@@ -40,6 +46,13 @@ internal sealed class SelfHealingInstrumentation
 
     public Counter<long> EventsDropped { get; }
 
+    public Counter<long> MetricsRejected { get; }
+
+    public Counter<long> MetricAnomalies { get; }
+
+    /// <summary>Adds a collector to the series and quantile gauges; held weakly.</summary>
+    public void Track(MetricsCollector collector) => _collectors.AddOrUpdate(collector, null);
+
     /// <summary>Adds a breaker to the state gauge; held weakly, so a forgotten breaker is collected.</summary>
     public void Track(CircuitBreaker breaker) => _breakers.AddOrUpdate(breaker, null);
 
@@ -50,6 +63,25 @@ internal sealed class SelfHealingInstrumentation
             yield return new Measurement<int>(
                 (int)pair.Key.State,
                 new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, pair.Key.Name));
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ObserveSeries()
+    {
+        foreach (KeyValuePair<MetricsCollector, object?> pair in _collectors)
+        {
+            yield return new Measurement<int>(pair.Key.SeriesCount);
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveQuantiles()
+    {
+        foreach (KeyValuePair<MetricsCollector, object?> pair in _collectors)
+        {
+            foreach (Measurement<double> measurement in pair.Key.ObservePublishedQuantiles())
+            {
+                yield return measurement;
+            }
         }
     }
 }

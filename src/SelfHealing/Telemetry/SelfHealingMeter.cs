@@ -21,6 +21,36 @@ public static class SelfHealingMeter
     /// <summary>Counter of events the hub dropped for a lagging subscriber, tagged with the delivery kind.</summary>
     public const string EventsDropped = "selfhealing.events.dropped";
 
+    /// <summary>Counter of metric values the collector refused or limited, tagged with the reason: invalid, series_limit (kept in the overflow series) or metric_limit (dropped).</summary>
+    public const string MetricsRejected = "selfhealing.metrics.rejected";
+
+    /// <summary>Counter of anomalies the collector found, tagged with the metric name and the kind (point or drift).</summary>
+    public const string MetricsAnomalies = "selfhealing.metrics.anomalies";
+
+    /// <summary>Observable gauge of how many series the collector keeps.</summary>
+    public const string MetricsSeries = "selfhealing.metrics.series";
+
+    /// <summary>
+    /// Observable gauge of the p50, p95 and p99 of every series recorded through the collector's API over
+    /// <c>PublishedQuantileRange</c>, tagged with the metric name, the quantile and the series' tags.
+    /// </summary>
+    public const string MetricsQuantile = "selfhealing.metrics.quantile";
+
+    /// <summary>Tag holding a collector metric's name.</summary>
+    public const string MetricNameTag = "selfhealing.metric.name";
+
+    /// <summary>Tag holding a quantile (0.5, 0.95, 0.99).</summary>
+    public const string QuantileTag = "selfhealing.quantile";
+
+    /// <summary>Tag holding why a metric value was refused.</summary>
+    public const string ReasonTag = "selfhealing.reason";
+
+    /// <summary>Tag holding an anomaly's kind.</summary>
+    public const string AnomalyKindTag = "selfhealing.anomaly.kind";
+
+    /// <summary>The prefix of the collector's own instruments, which its listener never reads back.</summary>
+    internal const string MetricsPrefix = "selfhealing.metrics.";
+
     /// <summary>Tag holding a circuit breaker's name.</summary>
     public const string CircuitNameTag = "selfhealing.circuit.name";
 

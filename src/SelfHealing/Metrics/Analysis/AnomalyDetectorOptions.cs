@@ -25,9 +25,12 @@ public sealed class AnomalyDetectorOptions
 
     internal AnomalyDetectorOptions Copy() => (AnomalyDetectorOptions)MemberwiseClone();
 
-    internal void ThrowIfInvalid()
+    internal void ThrowIfInvalid() => Check(string.Empty).ThrowIfAny("options");
+
+    /// <summary>Checks every option; messages name keys under <paramref name="prefix"/>.</summary>
+    internal OptionErrors Check(string prefix)
     {
-        var errors = new OptionErrors(string.Empty);
+        var errors = new OptionErrors(prefix);
         errors.Range(nameof(WindowSize), WindowSize, 8, 10_000);
         if (WarmupSamples < 8 || WarmupSamples > WindowSize)
         {
@@ -37,6 +40,6 @@ public sealed class AnomalyDetectorOptions
         errors.Positive(nameof(Threshold), Threshold, 100);
         errors.Positive(nameof(DriftThreshold), DriftThreshold, 1000);
         errors.Range(nameof(DriftAllowance), DriftAllowance, 0, 10);
-        errors.ThrowIfAny("options");
+        return errors;
     }
 }

@@ -1,0 +1,17 @@
+using SelfHealing.Metrics.Storage;
+
+namespace SelfHealing.Metrics;
+
+/// <summary>A level that goes up and down: <c>collector.Gauge("queue.length").Record(queue.Count)</c>.</summary>
+public sealed class MetricGauge : MetricInstrument
+{
+    internal MetricGauge(MetricsCollector collector, Metric metric)
+        : base(collector, metric)
+    {
+    }
+
+    /// <summary>Records the current level. NaN and infinities are not stored; they are counted as invalid.</summary>
+    /// <param name="value">The level.</param>
+    /// <param name="tags">The series' tags.</param>
+    public void Record(double value, params ReadOnlySpan<KeyValuePair<string, object?>> tags) => Collector.Record(Metric, value, tags);
+}

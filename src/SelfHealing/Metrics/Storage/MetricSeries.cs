@@ -1,0 +1,304 @@
+using System.Runtime.CompilerServices;
+using SelfHealing.Metrics.Analysis;
+using SelfHealing.Metrics.Sketches;
+using SelfHealing.Timing;
+
+namespace SelfHealing.Metrics.Storage;
+
+/// <summary>
+/// One metric with one tag set. Writers add to the live bucket and live sketch the clock's cursor points at,
+/// with interlocked operations only; the collector's closer moves ended buckets and steps into the history
+/// rings (32 bytes a bucket, a compact sketch a step). Reads combine history and live parts.
+/// </summary>
+internal sealed class MetricSeries
+{
+    private readonly SeriesLayout _layout;
+    private readonly LiveBucket[] _live = new LiveBucket[SeriesLayout.LiveBuckets];
+    private readonly QuantileSketch[]? _sketches;
+    private ScalarBucket[]? _history;
+    private StepSketch?[]? _steps;
+    private double _cumulative = double.NaN;
+    private double _total;
+
+    public MetricSeries(Metric metric, SeriesKey key, SeriesLayout layout)
+    {
+        Metric = metric;
+        Key = key;
+        _layout = layout;
+        for (int i = 0; i < _live.Length; i++)
+        {
+            _live[i].Min = double.PositiveInfinity;
+            _live[i].Max = double.NegativeInfinity;
+        }
+
+        if (metric.Type != MetricType.Counter)
+        {
+            _sketches = new QuantileSketch[SeriesLayout.LiveSketches];
+            for (int i = 0; i < _sketches.Length; i++)
+            {
+                _sketches[i] = new QuantileSketch(layout.Geometry);
+            }
+        }
+    }
+
+    public Metric Metric { get; }
+
+    public SeriesKey Key { get; }
+
+    public MetricTags Tags => Key.Display;
+
+    /// <summary>Gets or sets the anomaly detector (closer thread only).</summary>
+    public AnomalyDetector? Detector { get; set; }
+
+    /// <summary>Gets or sets whether a bucket with data has closed (closer thread only): a counter's quiet buckets count as zero after it.</summary>
+    public bool Started { get; set; }
+
+    /// <summary>Adds a finite value to the current bucket (the caller checked it).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Record(double value, long cursor)
+    {
+        int slot = BucketClock.SlotOf(cursor);
+        ref LiveBucket bucket = ref _live[slot & (SeriesLayout.LiveBuckets - 1)];
+        Interlocked.Increment(ref bucket.Count);
+        AddTo(ref bucket.Sum, value);
+        if (value < Volatile.Read(ref bucket.Min))
+        {
+            LowerTo(ref bucket.Min, value);
+        }
+
+        if (value > Volatile.Read(ref bucket.Max))
+        {
+            RaiseTo(ref bucket.Max, value);
+        }
+
+        _sketches?[_layout.SketchSlotOf(slot)].Record(value);
+    }
+
+    /// <summary>Turns an observed running total into an increment; false for the first observation (a baseline).</summary>
+    public bool TryDelta(double cumulative, out double delta)
+    {
+        double previous = Interlocked.Exchange(ref _cumulative, cumulative);
+        delta = cumulative - previous;
+        if (double.IsNaN(previous))
+        {
+            return false;
+        }
+
+        if (delta < 0)
+        {
+            delta = cumulative; // the source restarted from zero
+        }
+
+        return true;
+    }
+
+    /// <summary>Adds an up-down increment to the series' running level and returns the new level.</summary>
+    public double AddToLevel(double delta)
+    {
+        double current = Volatile.Read(ref _total);
+        while (true)
+        {
+            double seen = Interlocked.CompareExchange(ref _total, current + delta, current);
+            if (SameBits(seen, current))
+            {
+                return current + delta;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>Moves the live bucket of <paramref name="epoch"/> into history (closer only); merges with what a flush put there.</summary>
+    public BucketTotals CloseBucket(long epoch)
+    {
+        ref LiveBucket live = ref _live[(int)(epoch & (SeriesLayout.LiveBuckets - 1))];
+        var taken = new BucketTotals
+        {
+            Count = Interlocked.Exchange(ref live.Count, 0),
+            Sum = Interlocked.Exchange(ref live.Sum, 0.0),
+            Min = Interlocked.Exchange(ref live.Min, double.PositiveInfinity),
+            Max = Interlocked.Exchange(ref live.Max, double.NegativeInfinity),
+        };
+
+        if (!taken.HasData)
+        {
+            return taken;
+        }
+
+        _history ??= new ScalarBucket[_layout.RetainedBuckets];
+        ref ScalarBucket kept = ref _history[(int)(epoch % _layout.RetainedBuckets)];
+        int tag = TagOf(epoch);
+        if (kept.Tag == tag)
+        {
+            taken.Add(kept.Count, kept.Sum, kept.Min, kept.Max);
+        }
+
+        kept.Tag = tag;
+        kept.Count = (int)Math.Min(taken.Count, int.MaxValue);
+        kept.Sum = taken.Sum;
+        kept.Min = taken.Min;
+        kept.Max = taken.Max;
+        return taken;
+    }
+
+    /// <summary>Moves the live sketch of <paramref name="step"/> into history (closer only); merges with what a flush put there.</summary>
+    public void CloseStep(long step, SketchEncoder encoder)
+    {
+        if (_sketches is null)
+        {
+            return;
+        }
+
+        SketchSnapshot taken = _sketches[(int)(step % SeriesLayout.LiveSketches)].Harvest(encoder);
+        if (taken.Count == 0)
+        {
+            return;
+        }
+
+        _steps ??= new StepSketch?[_layout.RetainedSteps];
+        int index = (int)(step % _layout.RetainedSteps);
+        if (_steps[index] is { } kept && kept.Step == step)
+        {
+            taken = kept.Sketch.Merge(taken);
+        }
+
+        Volatile.Write(ref _steps[index], new StepSketch(step, taken));
+    }
+
+    /// <summary>Adds the buckets from <paramref name="first"/> to <paramref name="last"/>; epochs after <paramref name="closedThrough"/> are read live too.</summary>
+    public void AddBuckets(long first, long last, long closedThrough, long current, ref BucketTotals totals)
+    {
+        ScalarBucket[]? history = Volatile.Read(ref _history);
+        for (long epoch = first; epoch <= last; epoch++)
+        {
+            ReadBucket(epoch, history, closedThrough, current, ref totals);
+        }
+    }
+
+    /// <summary>Reads one bucket (history plus live), or an empty total.</summary>
+    public BucketTotals ReadBucket(long epoch, long closedThrough, long current)
+    {
+        BucketTotals totals = BucketTotals.Empty;
+        ReadBucket(epoch, Volatile.Read(ref _history), closedThrough, current, ref totals);
+        return totals;
+    }
+
+    /// <summary>Adds the sketches of the steps from <paramref name="first"/> to <paramref name="last"/>; steps after <paramref name="closedThrough"/> are read live too.</summary>
+    public void AddSketches(long first, long last, long closedThrough, long current, SketchAccumulator accumulator)
+    {
+        if (_sketches is null)
+        {
+            return;
+        }
+
+        StepSketch?[]? steps = Volatile.Read(ref _steps);
+        for (long step = first; step <= last; step++)
+        {
+            if (steps is not null && Volatile.Read(ref steps[(int)(step % _layout.RetainedSteps)]) is { } kept && kept.Step == step)
+            {
+                accumulator.Add(kept.Sketch);
+            }
+
+            if (step > closedThrough && step <= current)
+            {
+                _sketches[(int)(step % SeriesLayout.LiveSketches)].AddTo(accumulator);
+            }
+        }
+    }
+
+    /// <summary>Gets the bytes this series holds (for memory accounting and tests).</summary>
+    public long AllocatedBytes()
+    {
+        long bytes = 200 + (SeriesLayout.LiveBuckets * 32);
+        bytes += _history is null ? 0 : 24 + (_history.Length * 32L);
+        if (_sketches is not null)
+        {
+            foreach (QuantileSketch sketch in _sketches)
+            {
+                bytes += 2 * (24 + (8 * ((_layout.Geometry.Length + QuantileSketch.ChunkSize - 1) / QuantileSketch.ChunkSize))) + sketch.AllocatedBytes();
+            }
+        }
+
+        if (_steps is not null)
+        {
+            bytes += 24 + (_steps.Length * 8L);
+            foreach (StepSketch? step in _steps)
+            {
+                bytes += step is null ? 0 : 32 + step.Sketch.AllocatedBytes;
+            }
+        }
+
+        return bytes;
+    }
+
+    private void ReadBucket(long epoch, ScalarBucket[]? history, long closedThrough, long current, ref BucketTotals totals)
+    {
+        if (history is not null && epoch >= _layout.OriginEpoch)
+        {
+            ref ScalarBucket kept = ref history[(int)(epoch % history.Length)];
+            if (kept.Tag == TagOf(epoch))
+            {
+                totals.Add(kept.Count, kept.Sum, kept.Min, kept.Max);
+            }
+        }
+
+        if (epoch > closedThrough && epoch <= current)
+        {
+            ref LiveBucket live = ref _live[(int)(epoch & (SeriesLayout.LiveBuckets - 1))];
+            long count = Volatile.Read(ref live.Count);
+            if (count > 0)
+            {
+                totals.Add(count, Volatile.Read(ref live.Sum), Volatile.Read(ref live.Min), Volatile.Read(ref live.Max));
+            }
+        }
+    }
+
+    private int TagOf(long epoch) => (int)(epoch - _layout.OriginEpoch + 1);
+
+    private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
+
+    private static void AddTo(ref double target, double value)
+    {
+        double current = Volatile.Read(ref target);
+        while (true)
+        {
+            double seen = Interlocked.CompareExchange(ref target, current + value, current);
+            if (SameBits(seen, current))
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private static void LowerTo(ref double target, double value)
+    {
+        double current = Volatile.Read(ref target);
+        while (value < current)
+        {
+            double seen = Interlocked.CompareExchange(ref target, value, current);
+            if (SameBits(seen, current))
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+
+    private static void RaiseTo(ref double target, double value)
+    {
+        double current = Volatile.Read(ref target);
+        while (value > current)
+        {
+            double seen = Interlocked.CompareExchange(ref target, value, current);
+            if (SameBits(seen, current))
+            {
+                return;
+            }
+
+            current = seen;
+        }
+    }
+}
