@@ -37,7 +37,7 @@ internal sealed class OptionErrors(string prefix)
     {
         if (!(value >= min && value <= max))
         {
-            Add(property, value, string.Create(Invariant, $"{min} to {max:N0}"));
+            Add(property, value, string.Create(Invariant, $"{min} to {max:#,0.######}"));
         }
     }
 
