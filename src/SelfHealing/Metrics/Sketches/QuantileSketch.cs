@@ -15,7 +15,7 @@ internal sealed class QuantileSketch
     private const int ChunkShift = 6;
 
     private readonly int[]?[] _positive;
-    private readonly int[]?[] _negative;
+    private int[]?[]? _negative; // most series never see a negative value: allocated on the first one
     private long _zero;
     private long _clamped;
 
@@ -24,7 +24,6 @@ internal sealed class QuantileSketch
         Buckets = buckets;
         int chunks = (buckets.Length + ChunkSize - 1) / ChunkSize;
         _positive = new int[chunks][];
-        _negative = new int[chunks][];
     }
 
     public LogBuckets Buckets { get; }
@@ -45,7 +44,7 @@ internal sealed class QuantileSketch
         }
         else if (value < 0)
         {
-            Count(_negative, -value);
+            Count(Volatile.Read(ref _negative) ?? CreateNegative(), -value);
         }
         else
         {
@@ -82,9 +81,10 @@ internal sealed class QuantileSketch
     {
         ArgumentNullException.ThrowIfNull(accumulator);
         int length = Buckets.Length;
-        for (int c = _negative.Length - 1; c >= 0; c--)
+        int[]?[] negative = Volatile.Read(ref _negative) ?? [];
+        for (int c = negative.Length - 1; c >= 0; c--)
         {
-            if (Volatile.Read(ref _negative[c]) is { } chunk)
+            if (Volatile.Read(ref negative[c]) is { } chunk)
             {
                 for (int i = chunk.Length - 1; i >= 0; i--)
                 {
@@ -123,7 +123,7 @@ internal sealed class QuantileSketch
             chunks += chunk is null ? 0 : 1;
         }
 
-        foreach (int[]? chunk in _negative)
+        foreach (int[]? chunk in Volatile.Read(ref _negative) ?? [])
         {
             chunks += chunk is null ? 0 : 1;
         }
@@ -137,9 +137,10 @@ internal sealed class QuantileSketch
     private void Visit(SketchEncoder encoder, bool take)
     {
         int length = Buckets.Length;
-        for (int c = _negative.Length - 1; c >= 0; c--)
+        int[]?[] negative = Volatile.Read(ref _negative) ?? [];
+        for (int c = negative.Length - 1; c >= 0; c--)
         {
-            if (Volatile.Read(ref _negative[c]) is { } chunk)
+            if (Volatile.Read(ref negative[c]) is { } chunk)
             {
                 for (int i = chunk.Length - 1; i >= 0; i--)
                 {
@@ -190,6 +191,12 @@ internal sealed class QuantileSketch
         int bucket = Buckets.IndexOf(magnitude) - Buckets.MinIndex;
         int[] chunk = Volatile.Read(ref chunks[bucket >> ChunkShift]) ?? CreateChunk(chunks, bucket >> ChunkShift);
         Interlocked.Increment(ref chunk[bucket & (ChunkSize - 1)]);
+    }
+
+    private int[]?[] CreateNegative()
+    {
+        Interlocked.CompareExchange(ref _negative, new int[_positive.Length][], null);
+        return _negative!;
     }
 
     private static int[] CreateChunk(int[]?[] chunks, int index)

@@ -57,7 +57,13 @@ internal sealed class SketchAccumulator : IDisposable
             throw new ArgumentException("Only sketches with the same relative accuracy and range can be merged.", nameof(snapshot));
         }
 
-        var reader = new SketchReader(snapshot.Data);
+        AddEncoded(snapshot.Data);
+    }
+
+    /// <summary>Adds buckets encoded by a <see cref="SketchEncoder"/> of this geometry.</summary>
+    public void AddEncoded(ReadOnlySpan<byte> data)
+    {
+        var reader = new SketchReader(data);
         while (reader.Next(out int position, out long count))
         {
             AddAt(position, count);

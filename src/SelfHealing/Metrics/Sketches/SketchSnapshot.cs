@@ -29,6 +29,9 @@ internal sealed class SketchSnapshot
 
     internal ReadOnlySpan<byte> Data => _data;
 
+    /// <summary>Gets the encoded buckets (not copied: callers must not change them).</summary>
+    internal byte[] Bytes => _data;
+
     public static SketchSnapshot Empty(LogBuckets buckets) => new(buckets, [], 0, 0);
 
     /// <summary>Adds the counts of two snapshots of the same geometry.</summary>

@@ -15,8 +15,7 @@ internal sealed class MetricSeries
     private readonly SeriesLayout _layout;
     private readonly LiveBucket[] _live = new LiveBucket[SeriesLayout.LiveBuckets];
     private readonly QuantileSketch[]? _sketches;
-    private ScalarBucket[]? _history;
-    private StepSketch?[]? _steps;
+    private SeriesHistory? _history;
     private double _cumulative = double.NaN;
     private double _total;
 
@@ -125,19 +124,7 @@ internal sealed class MetricSeries
             return taken;
         }
 
-        _history ??= new ScalarBucket[_layout.RetainedBuckets];
-        ref ScalarBucket kept = ref _history[(int)(epoch % _layout.RetainedBuckets)];
-        int tag = TagOf(epoch);
-        if (kept.Tag == tag)
-        {
-            taken.Add(kept.Count, kept.Sum, kept.Min, kept.Max);
-        }
-
-        kept.Tag = tag;
-        kept.Count = (int)Math.Min(taken.Count, int.MaxValue);
-        kept.Sum = taken.Sum;
-        kept.Min = taken.Min;
-        kept.Max = taken.Max;
+        (_history ??= new SeriesHistory(_layout)).WriteBucket(epoch, taken);
         return taken;
     }
 
@@ -155,20 +142,13 @@ internal sealed class MetricSeries
             return;
         }
 
-        _steps ??= new StepSketch?[_layout.RetainedSteps];
-        int index = (int)(step % _layout.RetainedSteps);
-        if (_steps[index] is { } kept && kept.Step == step)
-        {
-            taken = kept.Sketch.Merge(taken);
-        }
-
-        Volatile.Write(ref _steps[index], new StepSketch(step, taken));
+        (_history ??= new SeriesHistory(_layout)).WriteStep(step, taken);
     }
 
     /// <summary>Adds the buckets from <paramref name="first"/> to <paramref name="last"/>; epochs after <paramref name="closedThrough"/> are read live too.</summary>
     public void AddBuckets(long first, long last, long closedThrough, long current, ref BucketTotals totals)
     {
-        ScalarBucket[]? history = Volatile.Read(ref _history);
+        SeriesHistory? history = Volatile.Read(ref _history);
         for (long epoch = first; epoch <= last; epoch++)
         {
             ReadBucket(epoch, history, closedThrough, current, ref totals);
@@ -191,13 +171,10 @@ internal sealed class MetricSeries
             return;
         }
 
-        StepSketch?[]? steps = Volatile.Read(ref _steps);
+        SeriesHistory? history = Volatile.Read(ref _history);
         for (long step = first; step <= last; step++)
         {
-            if (steps is not null && Volatile.Read(ref steps[(int)(step % _layout.RetainedSteps)]) is { } kept && kept.Step == step)
-            {
-                accumulator.Add(kept.Sketch);
-            }
+            history?.AddStep(step, accumulator);
 
             if (step > closedThrough && step <= current)
             {
@@ -206,41 +183,9 @@ internal sealed class MetricSeries
         }
     }
 
-    /// <summary>Gets the bytes this series holds (for memory accounting and tests).</summary>
-    public long AllocatedBytes()
+    private void ReadBucket(long epoch, SeriesHistory? history, long closedThrough, long current, ref BucketTotals totals)
     {
-        long bytes = 200 + (SeriesLayout.LiveBuckets * 32);
-        bytes += _history is null ? 0 : 24 + (_history.Length * 32L);
-        if (_sketches is not null)
-        {
-            foreach (QuantileSketch sketch in _sketches)
-            {
-                bytes += 2 * (24 + (8 * ((_layout.Geometry.Length + QuantileSketch.ChunkSize - 1) / QuantileSketch.ChunkSize))) + sketch.AllocatedBytes();
-            }
-        }
-
-        if (_steps is not null)
-        {
-            bytes += 24 + (_steps.Length * 8L);
-            foreach (StepSketch? step in _steps)
-            {
-                bytes += step is null ? 0 : 32 + step.Sketch.AllocatedBytes;
-            }
-        }
-
-        return bytes;
-    }
-
-    private void ReadBucket(long epoch, ScalarBucket[]? history, long closedThrough, long current, ref BucketTotals totals)
-    {
-        if (history is not null && epoch >= _layout.OriginEpoch)
-        {
-            ref ScalarBucket kept = ref history[(int)(epoch % history.Length)];
-            if (kept.Tag == TagOf(epoch))
-            {
-                totals.Add(kept.Count, kept.Sum, kept.Min, kept.Max);
-            }
-        }
+        history?.ReadBucket(epoch, ref totals);
 
         if (epoch > closedThrough && epoch <= current)
         {
@@ -252,8 +197,6 @@ internal sealed class MetricSeries
             }
         }
     }
-
-    private int TagOf(long epoch) => (int)(epoch - _layout.OriginEpoch + 1);
 
     private static bool SameBits(double a, double b) => BitConverter.DoubleToInt64Bits(a) == BitConverter.DoubleToInt64Bits(b);
 

@@ -1,0 +1,43 @@
+using SelfHealing.Metrics;
+using SelfHealing.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace SelfHealing.Tests.Metrics;
+
+public sealed class MetricsCollectorMemoryTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_thousand_series_at_one_second_buckets_over_fifteen_minutes_stay_under_fifty_megabytes()
+    {
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        using var h = new CollectorHarness();
+        MetricHistogram[] histograms = [.. Enumerable.Range(0, 100).Select(m => h.Collector.Histogram($"latency.{m}", "s"))];
+        var random = new Random(1);
+        var tags = Enumerable.Range(0, 10).Select(t => new KeyValuePair<string, object?>("endpoint", $"/api/{t}")).ToArray();
+        for (int second = 0; second < 15 * 60; second++)
+        {
+            foreach (MetricHistogram histogram in histograms)
+            {
+                foreach (KeyValuePair<string, object?> tag in tags)
+                {
+                    for (int i = 0; i < 10; i++)
+                    {
+                        histogram.Record(Math.Exp(-4 + random.Normal()), tag); // latencies around 18 ms, a decade wide
+                    }
+                }
+            }
+
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        h.AdvanceSeconds(15); // the last step closes
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        double megabytes = (after - before) / 1024.0 / 1024.0;
+        output.WriteLine($"{h.Collector.SeriesCount} series, 900 buckets, 9,000,000 values: {megabytes:F1} MB retained");
+
+        h.Collector.SeriesCount.Should().Be(1_000);
+        (await h.Collector.AggregateAsync("latency.0", TimeSpan.FromMinutes(15))).Count.Should().Be(884 * 10 * 10, "the last 900 buckets, the current one included, hold seconds 16 to 899");
+        megabytes.Should().BeLessThan(50);
+        GC.KeepAlive(histograms);
+    }
+}
