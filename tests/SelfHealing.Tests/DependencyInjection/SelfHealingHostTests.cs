@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.Events;
+using SelfHealing.Metrics;
 using SelfHealing.Telemetry;
 
 namespace SelfHealing.Tests.DependencyInjection;
@@ -266,5 +267,47 @@ public sealed class SelfHealingHostTests
         badName.Should().Throw<ArgumentException>().WithMessage("*contains ' '*");
         Action nullServices = () => ((IServiceCollection)null!).AddSelfHealing();
         nullServices.Should().Throw<ArgumentNullException>();
+    }
+
+    [Fact]
+    public async Task The_collector_starts_with_the_host_takes_its_options_from_configuration_and_sees_breaker_calls()
+    {
+        HostApplicationBuilder builder = CreateBuilder(new()
+        {
+            ["SelfHealing:Metrics:MaxSeriesPerMetric"] = "7",
+            ["SelfHealing:Metrics:CollectProcessMetrics"] = "false",
+            ["SelfHealing:Metrics:Anomalies:Threshold"] = "6",
+        });
+        builder.Services.AddSelfHealing(b => b
+            .AddCircuitBreaker("metrics-host")
+            .ConfigureMetrics(o => o.MaxSeriesPerMetric = 3));
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        var time = (FakeTimeProvider)host.Services.GetRequiredService<TimeProvider>();
+        IMetricsCollector metrics = host.Services.GetRequiredService<IMetricsCollector>();
+        metrics.Should().BeSameAs(host.Services.GetRequiredService<MetricsCollector>());
+        host.Services.GetRequiredService<IOptions<MetricsCollectorOptions>>().Value.MaxSeriesPerMetric.Should().Be(7, "configuration overrides code");
+        host.Services.GetRequiredService<IOptions<MetricsCollectorOptions>>().Value.Anomalies.Threshold.Should().Be(6);
+
+        CircuitBreaker breaker = host.Services.GetRequiredKeyedService<CircuitBreaker>("metrics-host");
+        await breaker.ExecuteAsync(_ => ValueTask.FromResult(1));
+        await breaker.ExecuteAsync<int>(_ => throw new InvalidOperationException());
+        time.Advance(TimeSpan.FromSeconds(1));
+        AggregatedMetric calls = await metrics.AggregateAsync(
+            SelfHealingMeter.CircuitCalls, TimeSpan.FromMinutes(1), MetricTags.From(new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, "metrics-host")));
+        calls.Sum.Should().Be(2);
+        metrics.MetricNames.Should().NotContain(ProcessMetricNames.WorkingSet);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_bad_collector_option_stops_start_up_with_its_key()
+    {
+        HostApplicationBuilder builder = CreateBuilder(new() { ["SelfHealing:Metrics:QuantileStep"] = "00:00:00.5" });
+        builder.Services.AddSelfHealing();
+        using IHost host = builder.Build();
+        Func<Task> start = () => host.StartAsync();
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures
+            .Should().ContainSingle(f => f.StartsWith("SelfHealing:Metrics:QuantileStep is 00:00:00.5000000", StringComparison.Ordinal));
     }
 }
