@@ -6,6 +6,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.Events;
+using SelfHealing.Metrics;
+using SelfHealing.Telemetry;
 using SelfHealing.Samples.Console;
 
 HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
@@ -26,6 +28,8 @@ await host.StartAsync();
 var inventory = host.Services.GetRequiredService<FlakyInventory>();
 var breaker = host.Services.GetRequiredKeyedService<CircuitBreaker>("inventory");
 var time = host.Services.GetRequiredService<TimeProvider>();
+var metrics = host.Services.GetRequiredService<IMetricsCollector>();
+MetricTimer callTime = metrics.Timer("sample.inventory.call");
 long started = time.GetTimestamp();
 string Elapsed() => $"{time.GetElapsedTime(started).TotalSeconds,5:0.0}s";
 
@@ -49,10 +53,12 @@ Console.WriteLine("Calling the inventory service every 100 ms; it fails from 1.0
 for (int call = 0; call < 50; call++)
 {
     (int servedBefore, int failedBefore) = (inventory.Served, inventory.Failed);
+    MetricTimerScope timing = callTime.Start();
     int stock = await breaker.ExecuteWithFallbackAsync(
         static (service, ct) => service.GetStockAsync("sku-42", ct),
         inventory,
         lastKnownStock);
+    timing.Stop();
     string source = inventory.Served > servedBefore ? "live"
         : inventory.Failed > failedBefore ? "fallback: the call failed"
         : $"fallback: rejected, circuit {breaker.State}";
@@ -63,6 +69,17 @@ for (int call = 0; call < 50; call++)
 HealthReport health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 Console.WriteLine($"Health: {health.Status}; {health.Entries["circuit-breaker:inventory"].Description}");
 Console.WriteLine($"Calls the inventory served: {inventory.Served}, failed: {inventory.Failed}; the rest were answered by the fallback.");
+
+// The collector saw every call: the timer above, and the breaker's own meter through its listener.
+AggregatedMetric calls = await metrics.AggregateAsync("sample.inventory.call", TimeSpan.FromMinutes(1));
+Console.WriteLine($"Metrics: {calls.Count} calls, p50 {calls.P50 * 1000:F1} ms, p99 {calls.P99 * 1000:F1} ms");
+foreach (string outcome in new[] { "success", "failure", "rejected" })
+{
+    AggregatedMetric byOutcome = await metrics.AggregateAsync(SelfHealingMeter.CircuitCalls, TimeSpan.FromMinutes(1), MetricTags.From(
+        new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, "inventory"),
+        new KeyValuePair<string, object?>(SelfHealingMeter.OutcomeTag, outcome)));
+    Console.WriteLine($"Metrics: breaker calls with outcome {outcome}: {byOutcome.Sum}");
+}
 
 await host.StopAsync(); // completes the event hub, so the printer drains and ends
 await printer;

@@ -4,6 +4,7 @@ using Xunit.Abstractions;
 
 namespace SelfHealing.Tests.Metrics;
 
+[Collection(SerialTests.Name)]
 public sealed class MetricsCollectorMemoryTests(ITestOutputHelper output)
 {
     [Fact]

@@ -7,6 +7,8 @@ namespace SelfHealing.Metrics.Sketches;
 /// </summary>
 internal sealed class LogBuckets
 {
+    private readonly double _inverseLogGamma; // a multiplication costs a fraction of a division on the hot path
+
     public LogBuckets(double relativeAccuracy, double minMagnitude, double maxMagnitude)
     {
         if (!(relativeAccuracy > 0 && relativeAccuracy < 1))
@@ -21,6 +23,7 @@ internal sealed class LogBuckets
 
         Gamma = (1 + relativeAccuracy) / (1 - relativeAccuracy);
         LogGamma = Math.Log(Gamma);
+        _inverseLogGamma = 1 / LogGamma;
         MinIndex = RawIndex(minMagnitude);
         MaxIndex = RawIndex(maxMagnitude);
         MinMagnitude = minMagnitude;
@@ -45,6 +48,7 @@ internal sealed class LogBuckets
     public int Length => MaxIndex - MinIndex + 1;
 
     /// <summary>The bucket of a positive magnitude, clamped to the tracked range.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int IndexOf(double magnitude) => Math.Clamp(RawIndex(magnitude), MinIndex, MaxIndex);
 
     /// <summary>The value reported for a bucket: within the relative accuracy of every magnitude it holds.</summary>
@@ -66,5 +70,6 @@ internal sealed class LogBuckets
     public bool SameAs(LogBuckets other) =>
         ReferenceEquals(this, other) || (Gamma.Equals(other.Gamma) && MinIndex == other.MinIndex && MaxIndex == other.MaxIndex);
 
-    private int RawIndex(double magnitude) => (int)Math.Ceiling(Math.Log(magnitude) / LogGamma);
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private int RawIndex(double magnitude) => (int)Math.Ceiling(Math.Log(magnitude) * _inverseLogGamma);
 }

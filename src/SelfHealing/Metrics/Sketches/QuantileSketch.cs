@@ -31,6 +31,7 @@ internal sealed class QuantileSketch
     public long ClampedCount => Interlocked.Read(ref _clamped);
 
     /// <summary>Counts a finite value. Returns false, counting nothing, for NaN and infinities.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public bool Record(double value)
     {
         if (!double.IsFinite(value))

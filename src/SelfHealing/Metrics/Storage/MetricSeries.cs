@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
 using SelfHealing.Metrics.Analysis;
 using SelfHealing.Metrics.Sketches;
@@ -13,7 +14,10 @@ namespace SelfHealing.Metrics.Storage;
 internal sealed class MetricSeries
 {
     private readonly SeriesLayout _layout;
-    private readonly LiveBucket[] _live = new LiveBucket[SeriesLayout.LiveBuckets];
+    // Each processor stripe has its own ring of live buckets (128 bytes, so stripes do not share cache lines):
+    // threads recording into one series on different cores do not contend on the count and sum.
+    private static readonly int StripeMask = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(Environment.ProcessorCount, 1, 8)) - 1;
+    private readonly LiveBucket[] _live = new LiveBucket[SeriesLayout.LiveBuckets * (StripeMask + 1)];
     private readonly QuantileSketch[]? _sketches;
     private SeriesHistory? _history;
     private double _cumulative = double.NaN;
@@ -57,7 +61,8 @@ internal sealed class MetricSeries
     public void Record(double value, long cursor)
     {
         int slot = BucketClock.SlotOf(cursor);
-        ref LiveBucket bucket = ref _live[slot & (SeriesLayout.LiveBuckets - 1)];
+        int stripe = Thread.GetCurrentProcessorId() & StripeMask;
+        ref LiveBucket bucket = ref _live[(stripe * SeriesLayout.LiveBuckets) + (slot & (SeriesLayout.LiveBuckets - 1))];
         Interlocked.Increment(ref bucket.Count);
         AddTo(ref bucket.Sum, value);
         if (value < Volatile.Read(ref bucket.Min))
@@ -110,14 +115,16 @@ internal sealed class MetricSeries
     /// <summary>Moves the live bucket of <paramref name="epoch"/> into history (closer only); merges with what a flush put there.</summary>
     public BucketTotals CloseBucket(long epoch)
     {
-        ref LiveBucket live = ref _live[(int)(epoch & (SeriesLayout.LiveBuckets - 1))];
-        var taken = new BucketTotals
+        BucketTotals taken = BucketTotals.Empty;
+        for (int i = (int)(epoch & (SeriesLayout.LiveBuckets - 1)); i < _live.Length; i += SeriesLayout.LiveBuckets)
         {
-            Count = Interlocked.Exchange(ref live.Count, 0),
-            Sum = Interlocked.Exchange(ref live.Sum, 0.0),
-            Min = Interlocked.Exchange(ref live.Min, double.PositiveInfinity),
-            Max = Interlocked.Exchange(ref live.Max, double.NegativeInfinity),
-        };
+            ref LiveBucket live = ref _live[i];
+            taken.Add(
+                Interlocked.Exchange(ref live.Count, 0),
+                Interlocked.Exchange(ref live.Sum, 0.0),
+                Interlocked.Exchange(ref live.Min, double.PositiveInfinity),
+                Interlocked.Exchange(ref live.Max, double.NegativeInfinity));
+        }
 
         if (!taken.HasData)
         {
@@ -189,11 +196,14 @@ internal sealed class MetricSeries
 
         if (epoch > closedThrough && epoch <= current)
         {
-            ref LiveBucket live = ref _live[(int)(epoch & (SeriesLayout.LiveBuckets - 1))];
-            long count = Volatile.Read(ref live.Count);
-            if (count > 0)
+            for (int i = (int)(epoch & (SeriesLayout.LiveBuckets - 1)); i < _live.Length; i += SeriesLayout.LiveBuckets)
             {
-                totals.Add(count, Volatile.Read(ref live.Sum), Volatile.Read(ref live.Min), Volatile.Read(ref live.Max));
+                ref LiveBucket live = ref _live[i];
+                long count = Volatile.Read(ref live.Count);
+                if (count > 0)
+                {
+                    totals.Add(count, Volatile.Read(ref live.Sum), Volatile.Read(ref live.Min), Volatile.Read(ref live.Max));
+                }
             }
         }
     }

@@ -2,8 +2,10 @@ namespace SelfHealing.Metrics.Storage;
 
 /// <summary>
 /// Compares series keys with each other and with a span of tags in any order, so the dictionary of a
-/// metric's series is searched straight from the caller's tags. The hash is order-independent (a sum of
-/// per-tag hashes); a span that names a key twice never matches and takes the slow path, which deduplicates.
+/// metric's series is searched straight from the caller's tags. The hash is order-independent (a sum of the
+/// values' hashes: a metric's series differ by their values, keys rarely, and hashing keys would cost a string
+/// hash per tag on every recording); a span that names a key twice never matches and takes the slow path, which
+/// deduplicates.
 /// </summary>
 internal sealed class SeriesKeyComparer :
     IEqualityComparer<SeriesKey>,
@@ -16,7 +18,7 @@ internal sealed class SeriesKeyComparer :
         int hash = tags.Length;
         foreach (KeyValuePair<string, object?> tag in tags)
         {
-            hash += HashCode.Combine(tag.Key, tag.Value);
+            hash += tag.Value?.GetHashCode() ?? 0;
         }
 
         return hash;
