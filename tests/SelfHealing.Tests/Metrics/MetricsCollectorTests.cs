@@ -284,6 +284,16 @@ public sealed class MetricsCollectorTests
     }
 
     [Fact]
+    public async Task After_dispose_the_last_values_stay_in_history_counted_once()
+    {
+        var h = new CollectorHarness();
+        h.Collector.Counter("c").Add(4);
+        h.Dispose(); // stops the bucket timer; the live buckets are flushed
+        h.Time.Advance(TimeSpan.FromSeconds(10));
+        (await h.Collector.AggregateAsync("c", TimeSpan.FromMinutes(1))).Sum.Should().Be(4);
+    }
+
+    [Fact]
     public async Task Concurrent_recording_while_buckets_close_loses_and_duplicates_nothing()
     {
         using var h = new CollectorHarness(o => o.QuantileStep = TimeSpan.FromSeconds(2));
