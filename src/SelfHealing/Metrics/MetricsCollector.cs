@@ -255,10 +255,7 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
             if (_metrics.Count >= _options.MaxMetrics)
             {
                 Interlocked.Increment(ref _droppedNames);
-                if (_instrumentation.MetricsRejected.Enabled)
-                {
-                    _instrumentation.MetricsRejected.Add(1, new KeyValuePair<string, object?>(SelfHealingMeter.ReasonTag, "metric_limit"));
-                }
+                CountRejected("metric_limit");
 
                 if (Interlocked.Exchange(ref _metricLimitWarned, 1) == 0)
                 {
@@ -318,10 +315,7 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
     private MetricSeries Overflow(Metric metric, string limit)
     {
         Interlocked.Increment(ref _overflowed);
-        if (_instrumentation.MetricsRejected.Enabled)
-        {
-            _instrumentation.MetricsRejected.Add(1, new KeyValuePair<string, object?>(SelfHealingMeter.ReasonTag, "series_limit"));
-        }
+        CountRejected("series_limit");
 
         if (metric.Overflow is { } overflow)
         {
@@ -339,14 +333,19 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
     private void Invalid(Metric metric, double value)
     {
         Interlocked.Increment(ref _invalid);
-        if (_instrumentation.MetricsRejected.Enabled)
-        {
-            _instrumentation.MetricsRejected.Add(1, new KeyValuePair<string, object?>(SelfHealingMeter.ReasonTag, "invalid"));
-        }
+        CountRejected("invalid");
 
         if (metric.FirstInvalid())
         {
             LogInvalid(_logger, metric.Name, value, metric.Type);
+        }
+    }
+
+    private void CountRejected(string reason)
+    {
+        if (_instrumentation.MetricsRejected.Enabled)
+        {
+            _instrumentation.MetricsRejected.Add(1, new KeyValuePair<string, object?>(SelfHealingMeter.ReasonTag, reason));
         }
     }
 }
