@@ -7,7 +7,13 @@ namespace SelfHealing.Metrics.Sketches;
 /// </summary>
 internal sealed class LogBuckets
 {
-    private readonly double _inverseLogGamma; // a multiplication costs a fraction of a division on the hot path
+    private const int MaxCellBits = 10; // finer geometries (accuracy under 0.1%) fall back to the logarithm
+
+    private readonly double _inverseLogGamma; // a multiplication costs a fraction of a division
+    private readonly int _cellShift;
+    private readonly long _firstCell;
+    private readonly int[]? _cellIndex;
+    private readonly double[]? _cellUpper;
 
     public LogBuckets(double relativeAccuracy, double minMagnitude, double maxMagnitude)
     {
@@ -28,6 +34,38 @@ internal sealed class LogBuckets
         MaxIndex = RawIndex(maxMagnitude);
         MinMagnitude = minMagnitude;
         MaxMagnitude = maxMagnitude;
+
+        // The index table: the top bits of a double (exponent and first mantissa bits) name a cell narrower than
+        // a bucket, so a cell holds values of at most two neighbouring buckets; it keeps the lower one and the
+        // largest value that still belongs to it. A lookup and a comparison then give exactly what the
+        // logarithm gives, for a fraction of its cost.
+        int bits = Math.Max(1, (int)Math.Ceiling(Math.Log2(1 / (Gamma - 1))) + 1);
+        if (bits <= MaxCellBits)
+        {
+            _cellShift = 52 - bits;
+            _firstCell = BitConverter.DoubleToInt64Bits(minMagnitude) >> _cellShift;
+            int cells = (int)((BitConverter.DoubleToInt64Bits(maxMagnitude) >> _cellShift) - _firstCell + 1);
+            _cellIndex = new int[cells];
+            _cellUpper = new double[cells];
+            for (int c = 0; c < cells; c++)
+            {
+                double low = Math.Max(minMagnitude, BitConverter.Int64BitsToDouble((_firstCell + c) << _cellShift));
+                int index = RawIndex(low);
+                double upper = Math.Exp(index * LogGamma);
+                while (RawIndex(upper) > index)
+                {
+                    upper = Math.BitDecrement(upper);
+                }
+
+                while (RawIndex(Math.BitIncrement(upper)) == index)
+                {
+                    upper = Math.BitIncrement(upper);
+                }
+
+                _cellIndex[c] = index;
+                _cellUpper[c] = upper;
+            }
+        }
     }
 
     public double Gamma { get; }
@@ -49,7 +87,20 @@ internal sealed class LogBuckets
 
     /// <summary>The bucket of a positive magnitude, clamped to the tracked range.</summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-    public int IndexOf(double magnitude) => Math.Clamp(RawIndex(magnitude), MinIndex, MaxIndex);
+    public int IndexOf(double magnitude)
+    {
+        if (_cellIndex is not null && magnitude >= MinMagnitude && magnitude <= MaxMagnitude)
+        {
+            int cell = (int)((BitConverter.DoubleToInt64Bits(magnitude) >> _cellShift) - _firstCell);
+            int index = _cellIndex[cell];
+            return magnitude <= _cellUpper![cell] ? index : index + 1;
+        }
+
+        return IndexByLogarithm(magnitude);
+    }
+
+    /// <summary>The bucket of a positive magnitude computed with the logarithm, clamped (what <see cref="IndexOf"/> matches).</summary>
+    public int IndexByLogarithm(double magnitude) => Math.Clamp(RawIndex(magnitude), MinIndex, MaxIndex);
 
     /// <summary>The value reported for a bucket: within the relative accuracy of every magnitude it holds.</summary>
     public double ValueOf(int index) => 2.0 * Math.Exp(index * LogGamma) / (Gamma + 1);

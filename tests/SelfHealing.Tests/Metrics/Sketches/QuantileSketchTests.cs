@@ -202,6 +202,30 @@ public sealed class QuantileSketchTests
     }
 
     [Fact]
+    public void The_index_table_agrees_with_the_logarithm_everywhere()
+    {
+        var random = new Random(8);
+        foreach (double accuracy in new[] { 0.001, 0.005, 0.01, 0.05, 0.1, 0.5 })
+        {
+            var geometry = new LogBuckets(accuracy, 1e-9, 1e12);
+            for (int i = 0; i < 200_000; i++)
+            {
+                double m = Math.Pow(10, -10 + (random.NextDouble() * 23)); // beyond both ends too
+                geometry.IndexOf(m).Should().Be(geometry.IndexByLogarithm(m), $"accuracy {accuracy}, magnitude {m:R}");
+            }
+
+            for (int index = geometry.MinIndex; index < geometry.MaxIndex; index += 7)
+            {
+                double boundary = Math.Exp(index * geometry.LogGamma); // values on and next to each bucket edge
+                foreach (double m in new[] { Math.BitDecrement(boundary), boundary, Math.BitIncrement(boundary) })
+                {
+                    geometry.IndexOf(m).Should().Be(geometry.IndexByLogarithm(m), $"accuracy {accuracy}, edge {m:R}");
+                }
+            }
+        }
+    }
+
+    [Fact]
     public void Bad_arguments_are_named()
     {
         Action accuracy = () => _ = new LogBuckets(0, 1, 2);
