@@ -5,7 +5,7 @@ using SelfHealing.Metrics.Sketches;
 namespace SelfHealing.Benchmarks.Metrics;
 
 /// <summary>
-/// Recording one latency sample into a thread-safe quantile structure: the sketch that will back the
+/// Recording one latency sample into a thread-safe quantile structure: the sketch that backs the
 /// metrics collector (1% relative error) against HdrHistogram's concurrent histogram at 2 significant digits
 /// (the same 1% precision; values in microseconds up to one hour). Both record the same pseudo-random latencies.
 /// </summary>

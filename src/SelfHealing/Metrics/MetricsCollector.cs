@@ -80,8 +80,7 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
         _instrumentation = instrumentation;
         _originTimestamp = timeProvider.GetTimestamp();
         _originUtc = timeProvider.GetUtcNow();
-        long bucketTicks = (long)((decimal)_options.BucketDuration.Ticks * timeProvider.TimestampFrequency / TimeSpan.TicksPerSecond);
-        _layout = new SeriesLayout(_options, timeProvider.TimestampFrequency, _originTimestamp / bucketTicks);
+        _layout = new SeriesLayout(_options, timeProvider.TimestampFrequency, _originTimestamp);
         _encoder = new SketchEncoder(_layout.Geometry);
         _closedThrough = _layout.OriginEpoch - 1;
         _closedThroughStep = _layout.StepOf(_layout.OriginEpoch) - 1;

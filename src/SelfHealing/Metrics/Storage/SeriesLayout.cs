@@ -17,7 +17,7 @@ internal sealed class SeriesLayout
 
     private readonly byte[] _sketchSlotOfClockSlot;
 
-    public SeriesLayout(MetricsCollectorOptions options, long timestampFrequency, long originEpoch)
+    public SeriesLayout(MetricsCollectorOptions options, long timestampFrequency, long originTimestamp)
     {
         BucketDuration = options.BucketDuration;
         BucketTicks = (long)((decimal)options.BucketDuration.Ticks * timestampFrequency / TimeSpan.TicksPerSecond);
@@ -26,7 +26,7 @@ internal sealed class SeriesLayout
         RetainedBuckets = (int)Math.Ceiling((double)options.Retention.Ticks / options.BucketDuration.Ticks);
         RetainedSteps = (int)Math.Ceiling((double)options.Retention.Ticks / options.QuantileStep.Ticks) + 1;
         Geometry = new LogBuckets(options.RelativeAccuracy, 1e-9, 1e12);
-        OriginEpoch = originEpoch;
+        OriginEpoch = originTimestamp / BucketTicks;
         _sketchSlotOfClockSlot = new byte[ClockSlots];
         for (int slot = 0; slot < ClockSlots; slot++)
         {
@@ -51,7 +51,7 @@ internal sealed class SeriesLayout
 
     public LogBuckets Geometry { get; }
 
-    /// <summary>Gets the epoch the collector started in; history stores epochs relative to it.</summary>
+    /// <summary>Gets the epoch the collector started in; queries never reach before it.</summary>
     public long OriginEpoch { get; }
 
     public int SketchSlotOf(int clockSlot) => _sketchSlotOfClockSlot[clockSlot];
