@@ -62,7 +62,7 @@ internal sealed class LogBuckets
                     upper = Math.BitIncrement(upper);
                 }
 
-                _cellIndex[c] = index;
+                _cellIndex[c] = index - MinIndex; // stored relative: what a sketch indexes its counters with
                 _cellUpper[c] = upper;
             }
         }
@@ -89,14 +89,27 @@ internal sealed class LogBuckets
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public int IndexOf(double magnitude)
     {
-        if (_cellIndex is not null && magnitude >= MinMagnitude && magnitude <= MaxMagnitude)
+        int relative = RelativeIndexInRange(magnitude);
+        return relative >= 0 ? relative + MinIndex : IndexByLogarithm(magnitude);
+    }
+
+    /// <summary>The bucket of a magnitude within the tracked range, relative to <see cref="MinIndex"/>; -1 outside the range (or NaN).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public int RelativeIndexInRange(double magnitude)
+    {
+        if (!(magnitude >= MinMagnitude && magnitude <= MaxMagnitude))
         {
-            int cell = (int)((BitConverter.DoubleToInt64Bits(magnitude) >> _cellShift) - _firstCell);
-            int index = _cellIndex[cell];
-            return magnitude <= _cellUpper![cell] ? index : index + 1;
+            return -1;
         }
 
-        return IndexByLogarithm(magnitude);
+        if (_cellIndex is null)
+        {
+            return RawIndex(magnitude) - MinIndex;
+        }
+
+        int cell = (int)((BitConverter.DoubleToInt64Bits(magnitude) >> _cellShift) - _firstCell);
+        int index = _cellIndex[cell];
+        return magnitude <= _cellUpper![cell] ? index : index + 1;
     }
 
     /// <summary>The bucket of a positive magnitude computed with the logarithm, clamped (what <see cref="IndexOf"/> matches).</summary>

@@ -184,12 +184,13 @@ internal sealed class QuantileSketch
 
     private void Count(int[]?[] chunks, double magnitude)
     {
-        if (magnitude < Buckets.MinMagnitude || magnitude > Buckets.MaxMagnitude)
+        int bucket = Buckets.RelativeIndexInRange(magnitude);
+        if (bucket < 0)
         {
             Interlocked.Increment(ref _clamped);
+            bucket = Buckets.IndexByLogarithm(magnitude) - Buckets.MinIndex; // an edge bucket
         }
 
-        int bucket = Buckets.IndexOf(magnitude) - Buckets.MinIndex;
         int[] chunk = Volatile.Read(ref chunks[bucket >> ChunkShift]) ?? CreateChunk(chunks, bucket >> ChunkShift);
         Interlocked.Increment(ref chunk[bucket & (ChunkSize - 1)]);
     }
