@@ -1,0 +1,192 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace SelfHealing.Health;
+
+/// <summary>
+/// Runs each scheduled health check on its own interval, on <see cref="TimeProvider"/> timers: a check runs at
+/// once when scheduled, then again one interval after its previous run ended (runs of one check never overlap,
+/// and a slow check delays only itself). Outcomes go to a callback, in the order each check's runs end.
+/// </summary>
+internal sealed class HealthCheckScheduler : IAsyncDisposable
+{
+    private readonly HealthCheckRunner _runner;
+    private readonly TimeProvider _time;
+    private readonly Func<HealthCheckOutcome, ValueTask> _onOutcome;
+    private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _stopping = new();
+
+    public HealthCheckScheduler(HealthCheckRunner runner, TimeProvider time, Func<HealthCheckOutcome, ValueTask> onOutcome)
+    {
+        _runner = runner;
+        _time = time;
+        _onOutcome = onOutcome;
+    }
+
+    /// <summary>Starts checking <paramref name="registration"/> every <paramref name="interval"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The interval is not positive.</exception>
+    /// <exception cref="InvalidOperationException">A check of that name is already scheduled.</exception>
+    public void Schedule(HealthCheckRegistration registration, TimeSpan interval)
+    {
+        ArgumentNullException.ThrowIfNull(registration);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        Entry entry;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
+            if (_entries.ContainsKey(registration.Name))
+            {
+                throw new InvalidOperationException($"The health check '{registration.Name}' is already scheduled.");
+            }
+
+            entry = new Entry(this, registration, interval);
+            _entries.Add(registration.Name, entry);
+        }
+
+        entry.Start();
+    }
+
+    /// <summary>Changes how often a check runs; the next run comes one new interval after the last one ended.</summary>
+    /// <returns>False when no check of that name is scheduled.</returns>
+    public bool ChangeInterval(string name, TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
+        Entry? entry;
+        lock (_gate)
+        {
+            _entries.TryGetValue(name, out entry);
+        }
+
+        entry?.ChangeInterval(interval);
+        return entry is not null;
+    }
+
+    /// <summary>Runs the named check now (or every check), unless it is already running, and waits for those runs.</summary>
+    public Task RunNowAsync(string? name = null)
+    {
+        Entry[] entries;
+        lock (_gate)
+        {
+            entries = name is null ? [.. _entries.Values] : _entries.TryGetValue(name, out Entry? one) ? [one] : [];
+        }
+
+        return Task.WhenAll(entries.Select(e => e.RunAsync()));
+    }
+
+    /// <summary>A task that ends when the named check's current run (if any) has ended and its next run is scheduled.</summary>
+    public Task WhenIdle(string name)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue(name, out Entry? entry) ? entry.Running : Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Stops every timer, cancels running checks and waits for them to end.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        Entry[] entries;
+        lock (_gate)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            _stopping.Cancel();
+            entries = [.. _entries.Values];
+        }
+
+        foreach (Entry entry in entries)
+        {
+            entry.Stop();
+        }
+
+        await Task.WhenAll(entries.Select(e => e.Running)).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private sealed class Entry
+    {
+        private readonly HealthCheckScheduler _owner;
+        private readonly HealthCheckRegistration _registration;
+        private readonly ITimer _timer;
+        private readonly Lock _gate = new();
+        private TimeSpan _interval;
+        private Task _running = Task.CompletedTask;
+
+        public Entry(HealthCheckScheduler owner, HealthCheckRegistration registration, TimeSpan interval)
+        {
+            _owner = owner;
+            _registration = registration;
+            _interval = interval;
+            _timer = owner._time.CreateTimer(static e => _ = ((Entry)e!).RunAsync(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
+
+        public Task Running
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _running;
+                }
+            }
+        }
+
+        public void Start() => _ = RunAsync();
+
+        public void ChangeInterval(TimeSpan interval)
+        {
+            lock (_gate)
+            {
+                _interval = interval;
+                if (_running.IsCompleted && !_owner._stopping.IsCancellationRequested)
+                {
+                    _timer.Change(interval, Timeout.InfiniteTimeSpan);
+                }
+            }
+        }
+
+        public void Stop() => _timer.Dispose();
+
+        public Task RunAsync()
+        {
+            lock (_gate)
+            {
+                if (!_running.IsCompleted || _owner._stopping.IsCancellationRequested)
+                {
+                    return _running;
+                }
+
+                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _running = RunCoreAsync();
+                return _running;
+            }
+        }
+
+        private async Task RunCoreAsync()
+        {
+            CancellationToken stopping = _owner._stopping.Token;
+            try
+            {
+                HealthCheckOutcome outcome = await _owner._runner.RunAsync(_registration, stopping).ConfigureAwait(false);
+                await _owner._onOutcome(outcome).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    if (!stopping.IsCancellationRequested)
+                    {
+                        _timer.Change(_interval, Timeout.InfiniteTimeSpan);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
+using SelfHealing.Health;
+
+namespace SelfHealing.Tests.Health;
+
+public sealed class HealthCheckSchedulerTests : IAsyncDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly FakeTimeProvider _time = new();
+    private readonly Channel<HealthCheckOutcome> _outcomes = Channel.CreateUnbounded<HealthCheckOutcome>();
+    private readonly HealthCheckScheduler _scheduler;
+    private readonly Dictionary<string, int> _starts = [];
+
+    public HealthCheckSchedulerTests()
+    {
+        var runner = new HealthCheckRunner(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(), _time);
+        _scheduler = new HealthCheckScheduler(runner, _time, o => _outcomes.Writer.WriteAsync(o));
+    }
+
+    public ValueTask DisposeAsync() => _scheduler.DisposeAsync();
+
+    private int Starts(string name)
+    {
+        lock (_starts)
+        {
+            return _starts.GetValueOrDefault(name);
+        }
+    }
+
+    // The factory runs synchronously when a run starts, so counting its calls tells, without waiting, which runs began.
+    private HealthCheckRegistration Registration(string name, Func<CancellationToken, Task<HealthCheckResult>> check) =>
+        new(name, _ =>
+        {
+            lock (_starts)
+            {
+                _starts[name] = _starts.GetValueOrDefault(name) + 1;
+            }
+
+            return new DelegateCheck(check);
+        }, HealthStatus.Unhealthy, null);
+
+    private static Task<HealthCheckResult> Healthy(CancellationToken _) => Task.FromResult(HealthCheckResult.Healthy());
+
+    // The next outcome, once its run has also scheduled the following one (so the test may move the clock).
+    private async Task<HealthCheckOutcome> NextAsync()
+    {
+        HealthCheckOutcome outcome = await _outcomes.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+        await _scheduler.WhenIdle(outcome.Name).WaitAsync(Wait);
+        return outcome;
+    }
+
+    [Fact]
+    public async Task A_check_runs_at_once_then_one_interval_after_each_run_ends()
+    {
+        _scheduler.Schedule(Registration("db", Healthy), TimeSpan.FromSeconds(5));
+        (await NextAsync()).Name.Should().Be("db");
+        Starts("db").Should().Be(1);
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        Starts("db").Should().Be(1);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Starts("db").Should().Be(2);
+        (await NextAsync()).Result.Status.Should().Be(HealthStatus.Healthy);
+    }
+
+    [Fact]
+    public async Task A_slow_check_delays_only_itself_and_never_overlaps_its_own_runs()
+    {
+        var slow = new TaskCompletionSource<HealthCheckResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _scheduler.Schedule(Registration("slow", _ => slow.Task), TimeSpan.FromSeconds(1));
+        _scheduler.Schedule(Registration("fast", Healthy), TimeSpan.FromSeconds(1));
+        (await NextAsync()).Name.Should().Be("fast");
+        for (int i = 0; i < 3; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            (await NextAsync()).Name.Should().Be("fast");
+        }
+
+        Starts("fast").Should().Be(4);
+        Starts("slow").Should().Be(1, "a run still going is not started again");
+        slow.SetResult(HealthCheckResult.Degraded("late"));
+        HealthCheckOutcome late = await NextAsync();
+        (late.Name, late.Result.Status).Should().Be(("slow", HealthStatus.Degraded));
+    }
+
+    [Fact]
+    public async Task The_interval_can_change_and_a_run_can_be_asked_for_now()
+    {
+        _scheduler.Schedule(Registration("db", Healthy), TimeSpan.FromSeconds(10));
+        await NextAsync();
+        _scheduler.ChangeInterval("db", TimeSpan.FromSeconds(2)).Should().BeTrue();
+        _scheduler.ChangeInterval("nothing", TimeSpan.FromSeconds(2)).Should().BeFalse();
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Starts("db").Should().Be(2);
+        await NextAsync();
+
+        await _scheduler.RunNowAsync("db").WaitAsync(Wait);
+        Starts("db").Should().Be(3);
+        await NextAsync();
+        Action twice = () => _scheduler.Schedule(Registration("db", Healthy), TimeSpan.FromSeconds(1));
+        twice.Should().Throw<InvalidOperationException>().WithMessage("*'db' is already scheduled*");
+    }
+
+    [Fact]
+    public async Task Disposing_cancels_running_checks_and_stops_the_timers()
+    {
+        _scheduler.Schedule(
+            Registration("hang", async ct => { await Task.Delay(Timeout.Infinite, ct); return HealthCheckResult.Healthy(); }),
+            TimeSpan.FromSeconds(1));
+        Starts("hang").Should().Be(1);
+        await _scheduler.DisposeAsync().AsTask().WaitAsync(Wait);
+        _time.Advance(TimeSpan.FromSeconds(10));
+        Starts("hang").Should().Be(1);
+        _outcomes.Reader.TryRead(out _).Should().BeFalse("a cancelled run reports nothing");
+    }
+
+    private sealed class DelegateCheck(Func<CancellationToken, Task<HealthCheckResult>> check) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => check(cancellationToken);
+    }
+}
