@@ -7,4 +7,5 @@ namespace SelfHealing.Health;
 /// <param name="Result">The check's result; for a throw or a timeout, the registration's failure status and the reason.</param>
 /// <param name="Duration">How long the run took, on the monitor's clock.</param>
 /// <param name="Tags">The registration's tags.</param>
-internal sealed record HealthCheckOutcome(string Name, HealthCheckResult Result, TimeSpan Duration, ISet<string> Tags);
+/// <param name="TimedOut">Whether the check did not answer within its registration's timeout.</param>
+internal sealed record HealthCheckOutcome(string Name, HealthCheckResult Result, TimeSpan Duration, ISet<string> Tags, bool TimedOut = false);

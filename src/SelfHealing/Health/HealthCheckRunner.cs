@@ -38,7 +38,7 @@ internal sealed class HealthCheckRunner(IServiceScopeFactory scopes, TimeProvide
                     await linked.CancelAsync().ConfigureAwait(false);
                     _ = running.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                     result = new HealthCheckResult(registration.FailureStatus, $"{registration.Name} did not answer within its timeout of {registration.Timeout}.");
-                    return new HealthCheckOutcome(registration.Name, result, time.GetElapsedTime(started), registration.Tags);
+                    return new HealthCheckOutcome(registration.Name, result, time.GetElapsedTime(started), registration.Tags, TimedOut: true);
                 }
             }
 

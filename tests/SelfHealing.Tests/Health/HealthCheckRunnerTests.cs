@@ -50,6 +50,7 @@ public sealed class HealthCheckRunnerTests
         outcome.Result.Status.Should().Be(HealthStatus.Unhealthy);
         outcome.Result.Description.Should().Be("db did not answer within its timeout of 00:00:02.");
         outcome.Duration.Should().Be(TimeSpan.FromSeconds(2));
+        outcome.TimedOut.Should().BeTrue();
     }
 
     [Fact]
