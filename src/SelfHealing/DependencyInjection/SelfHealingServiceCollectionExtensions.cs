@@ -10,6 +10,7 @@ using Microsoft.Extensions.Options;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.DependencyInjection;
 using SelfHealing.Events;
+using SelfHealing.Health;
 using SelfHealing.Metrics;
 using SelfHealing.Telemetry;
 
@@ -27,7 +28,7 @@ public static class SelfHealingServiceCollectionExtensions
     public const string HealthCheckTag = "selfhealing";
 
     /// <summary>
-    /// Adds SelfHealing: the event hub, the breaker registry, the metrics collector, health checks, meter instruments and the hosted services
+    /// Adds SelfHealing: the event hub, the breaker registry, the metrics collector, the health monitor, health checks, meter instruments and the hosted services
     /// that starts and stops them with the host. Calling it again adds nothing twice.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -66,6 +67,19 @@ public static class SelfHealingServiceCollectionExtensions
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     public static ISelfHealingBuilder ConfigureMetrics(this ISelfHealingBuilder builder, Action<MetricsCollectorOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(configure);
+        builder.Services.Configure(configure);
+        return builder;
+    }
+
+    /// <summary>Configures the health monitor (also bound from <c>SelfHealing:Health</c>).</summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
+    public static ISelfHealingBuilder ConfigureHealth(this ISelfHealingBuilder builder, Action<HealthMonitorOptions> configure)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
@@ -122,9 +136,22 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetRequiredService<SelfHealingInstrumentation>()));
         services.TryAddSingleton<IMetricsCollector>(sp => sp.GetRequiredService<MetricsCollector>());
 
-        // Hosted services stop in reverse order: the collector (added last) flushes and reports its last
-        // anomalies before the hub completes.
+        services.AddOptions<HealthMonitorOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthMonitorOptions>, HealthMonitorOptionsValidator>());
+        services.AddSingleton<IPostConfigureOptions<HealthMonitorOptions>>(sp =>
+            new OptionalConfigurationBinder<HealthMonitorOptions>(sp, _ => HealthMonitorOptionsValidator.Section));
+        services.TryAddSingleton(sp => new HealthMonitor(
+            sp.GetRequiredService<IOptions<HealthMonitorOptions>>(),
+            sp.GetRequiredService<IOptions<HealthCheckServiceOptions>>(),
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IEventHub>(),
+            sp.GetService<ILogger<HealthMonitor>>()));
+
+        // Hosted services stop in reverse order: the monitor and the collector (added last) stop and report
+        // their last events before the hub completes.
         services.AddHostedService<SelfHealingHostedService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MetricsCollector>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<HealthMonitor>());
     }
 }

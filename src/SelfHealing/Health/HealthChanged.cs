@@ -1,0 +1,22 @@
+using SelfHealing.Events;
+
+namespace SelfHealing.Health;
+
+/// <summary>A component's level changed. Published on the event hub with guaranteed delivery: recovery reads it.</summary>
+/// <param name="Source">Always <c>health</c>.</param>
+/// <param name="Timestamp">When the change was decided.</param>
+/// <param name="Component">The component.</param>
+/// <param name="PreviousLevel">The level before.</param>
+/// <param name="Level">The level now.</param>
+/// <param name="Reason">Why (the check's own description).</param>
+public sealed record HealthChanged(
+    string Source,
+    DateTimeOffset Timestamp,
+    string Component,
+    HealthLevel PreviousLevel,
+    HealthLevel Level,
+    string Reason) : SelfHealingEvent(Source, Timestamp)
+{
+    /// <inheritdoc />
+    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+}

@@ -1,0 +1,157 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SelfHealing.Events;
+
+namespace SelfHealing.Health;
+
+/// <summary>
+/// Watches the application's registered <see cref="IHealthCheck"/>s: each runs on its own interval (a slow
+/// check delays only itself; a check past its registration's timeout counts as failed), its outcomes become a
+/// <see cref="HealthLevel"/> only after enough of them agree in a row, and every change of level is published as
+/// <see cref="HealthChanged"/> on the event hub and logged. Registered and started by <c>AddSelfHealing()</c>.
+/// </summary>
+/// <remarks>
+/// This is the first part of the monitor: component probes, thresholds on metrics, prediction, the dependency
+/// roll-up, signals and alerts build on it.
+/// </remarks>
+public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
+{
+    /// <summary>The source name on the events the monitor publishes.</summary>
+    public const string EventSource = "health";
+
+    private readonly HealthMonitorOptions _options;
+    private readonly HealthCheckServiceOptions _checks;
+    private readonly HealthCheckRunner _runner;
+    private readonly TimeProvider _time;
+    private readonly IEventHub? _hub;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, CheckStatusTracker> _trackers = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ComponentHealth> _components = new(StringComparer.Ordinal);
+    private HealthCheckScheduler? _scheduler;
+
+    /// <summary>Creates a monitor.</summary>
+    /// <param name="options">The monitor's options.</param>
+    /// <param name="checks">The application's health check registrations.</param>
+    /// <param name="scopes">Creates a service scope for each check run.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="hub">Where <see cref="HealthChanged"/> events go; none when <see langword="null"/>.</param>
+    /// <param name="logger">The logger.</param>
+    /// <exception cref="ArgumentException">An option is out of its range; the message names each one.</exception>
+    public HealthMonitor(
+        IOptions<HealthMonitorOptions> options,
+        IOptions<HealthCheckServiceOptions> checks,
+        IServiceScopeFactory scopes,
+        TimeProvider timeProvider,
+        IEventHub? hub = null,
+        ILogger<HealthMonitor>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(checks);
+        HealthMonitorOptionsValidator.ThrowIfInvalid(options.Value);
+        _options = options.Value.Copy();
+        _checks = checks.Value;
+        _runner = new HealthCheckRunner(scopes, timeProvider);
+        _time = timeProvider;
+        _hub = hub;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+    }
+
+    /// <summary>Gets every component the monitor has checked at least once, by name.</summary>
+    public IReadOnlyCollection<ComponentHealth> Components => [.. _components.Values.OrderBy(c => c.Name, StringComparer.Ordinal)];
+
+    /// <summary>Gets a component's health, or <see langword="null"/> before its first check ends (or for an unknown name).</summary>
+    /// <param name="name">The health check registration's name.</param>
+    /// <returns>The component's health.</returns>
+    public ComponentHealth? GetHealth(string name) => _components.GetValueOrDefault(name);
+
+    /// <summary>Starts checking every registered health check.</summary>
+    /// <param name="cancellationToken">Not used: starting does not wait for the first checks.</param>
+    /// <returns>A completed task.</returns>
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        var scheduler = new HealthCheckScheduler(_runner, _time, OnOutcomeAsync);
+        if (Interlocked.CompareExchange(ref _scheduler, scheduler, null) is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        foreach (HealthCheckRegistration registration in _checks.Registrations)
+        {
+            _trackers[registration.Name] = new CheckStatusTracker(registration.Name, _options.OutcomesToWorsen, _options.OutcomesToRecover);
+            scheduler.Schedule(registration, _options.Intervals.TryGetValue(registration.Name, out TimeSpan interval) ? interval : _options.DefaultInterval);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Runs the named check (or every check) now, and waits for those runs.</summary>
+    /// <param name="name">The check; every check when <see langword="null"/>.</param>
+    /// <returns>A task that ends when the runs have ended.</returns>
+    public Task CheckNowAsync(string? name = null) => Volatile.Read(ref _scheduler)?.RunNowAsync(name) ?? Task.CompletedTask;
+
+    /// <summary>A task that ends when the named check is not running (its next run scheduled).</summary>
+    internal Task WhenIdle(string name) => Volatile.Read(ref _scheduler)?.WhenIdle(name) ?? Task.CompletedTask;
+
+    /// <summary>Changes how often a check runs.</summary>
+    /// <param name="name">The check.</param>
+    /// <param name="interval">The new interval, 100 milliseconds to 1 hour.</param>
+    /// <returns>False when the monitor has no check of that name (or has not started).</returns>
+    /// <exception cref="ArgumentOutOfRangeException">The interval is out of range.</exception>
+    public bool SetInterval(string name, TimeSpan interval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(interval, TimeSpan.FromMilliseconds(100));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(interval, TimeSpan.FromHours(1));
+        return Volatile.Read(ref _scheduler)?.ChangeInterval(name, interval) ?? false;
+    }
+
+    /// <summary>Stops checking; running checks are cancelled and awaited.</summary>
+    /// <param name="cancellationToken">Not used.</param>
+    /// <returns>A task that ends when the checks have stopped.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _scheduler, null) is { } scheduler)
+        {
+            await scheduler.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private ValueTask OnOutcomeAsync(HealthCheckOutcome outcome)
+    {
+        CheckStatusTracker tracker = _trackers[outcome.Name];
+        HealthLevel before = tracker.Level;
+        HealthLevel after = tracker.Observe(outcome);
+        DateTimeOffset now = _time.GetUtcNow();
+        bool first = !_components.TryGetValue(outcome.Name, out ComponentHealth? previous);
+        _components[outcome.Name] = new ComponentHealth(
+            outcome.Name, after, tracker.Reason, first || before != after ? now : previous!.Since, now, outcome.Duration);
+        if (before != after)
+        {
+            if (after > before)
+            {
+                LogWorsened(_logger, outcome.Name, before, after, tracker.Reason);
+            }
+            else
+            {
+                LogImproved(_logger, outcome.Name, before, after, tracker.Reason);
+            }
+
+            _hub?.Publish(new HealthChanged(EventSource, now, outcome.Name, before, after, tracker.Reason));
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Component {Component} went from {Previous} to {Level}: {Reason}")]
+    private static partial void LogWorsened(ILogger logger, string component, HealthLevel previous, HealthLevel level, string reason);
+
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Component {Component} went from {Previous} to {Level}: {Reason}")]
+    private static partial void LogImproved(ILogger logger, string component, HealthLevel previous, HealthLevel level, string reason);
+}

@@ -1,0 +1,104 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using SelfHealing.Events;
+using SelfHealing.Health;
+
+namespace SelfHealing.Tests.Health;
+
+/// <summary>The monitor inside a real Generic Host, over real <see cref="IHealthCheck"/> registrations.</summary>
+public sealed class HealthMonitorTests
+{
+    private readonly FakeTimeProvider _time = new();
+    private readonly SwitchableCheck _db = new();
+    private int _dbRuns;
+
+    private IHost Build(Dictionary<string, string?>? settings = null, Action<HealthMonitorOptions>? configure = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddHealthChecks().Add(new HealthCheckRegistration("db", _ => { Interlocked.Increment(ref _dbRuns); return _db; }, null, ["storage"]));
+        builder.Services.AddSelfHealing(b => b
+            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; })
+            .ConfigureHealth(o => { o.OutcomesToWorsen = 2; o.OutcomesToRecover = 2; configure?.Invoke(o); }));
+        return builder.Build();
+    }
+
+    [Fact]
+    public async Task A_component_that_turns_bad_is_reported_once_enough_checks_agree_and_again_when_it_recovers()
+    {
+        using IHost host = Build();
+        using EventSubscription events = host.Services.GetRequiredService<IEventHub>().Subscribe("test");
+        await host.StartAsync();
+        var monitor = host.Services.GetRequiredService<HealthMonitor>();
+        await monitor.CheckNowAsync("db"); // waits for the first run, started with the host
+        monitor.GetHealth("db")!.Level.Should().Be(HealthLevel.Healthy);
+
+        _db.Result = HealthCheckResult.Unhealthy("connection refused");
+        await monitor.CheckNowAsync("db");
+        monitor.GetHealth("db")!.Level.Should().Be(HealthLevel.Healthy, "one bad outcome moves nothing");
+        await monitor.CheckNowAsync("db");
+        ComponentHealth bad = monitor.GetHealth("db")!;
+        (bad.Level, bad.Reason, bad.Since).Should().Be((HealthLevel.Critical, "connection refused", _time.GetUtcNow()));
+
+        _db.Result = HealthCheckResult.Healthy();
+        await monitor.CheckNowAsync("db");
+        await monitor.CheckNowAsync("db");
+        monitor.GetHealth("db")!.Level.Should().Be(HealthLevel.Healthy);
+
+        await host.StopAsync();
+        var changes = new List<HealthChanged>();
+        await foreach (SelfHealingEvent e in events.Reader.ReadAllAsync())
+        {
+            if (e is HealthChanged change && change.Component == "db")
+            {
+                changes.Add(change);
+            }
+        }
+
+        changes.Select(c => (c.PreviousLevel, c.Level)).Should().Equal((HealthLevel.Healthy, HealthLevel.Critical), (HealthLevel.Critical, HealthLevel.Healthy));
+        changes[0].Reason.Should().Be("connection refused");
+        changes[0].Delivery.Should().Be(EventDelivery.Guaranteed);
+    }
+
+    [Fact]
+    public async Task Each_check_runs_on_its_configured_interval_and_the_interval_can_change()
+    {
+        using IHost host = Build(new() { ["SelfHealing:Health:Intervals:db"] = "00:00:05" });
+        await host.StartAsync();
+        var monitor = host.Services.GetRequiredService<HealthMonitor>();
+        await monitor.CheckNowAsync("db");
+        Volatile.Read(ref _dbRuns).Should().Be(1);
+        _time.Advance(TimeSpan.FromSeconds(4.9));
+        Volatile.Read(ref _dbRuns).Should().Be(1);
+        _time.Advance(TimeSpan.FromSeconds(0.1));
+        Volatile.Read(ref _dbRuns).Should().Be(2);
+        await monitor.WhenIdle("db").WaitAsync(TimeSpan.FromSeconds(10)); // that run has ended and scheduled the next
+        monitor.SetInterval("db", TimeSpan.FromSeconds(1)).Should().BeTrue();
+        monitor.SetInterval("nothing", TimeSpan.FromSeconds(1)).Should().BeFalse();
+        _time.Advance(TimeSpan.FromSeconds(1));
+        Volatile.Read(ref _dbRuns).Should().Be(3);
+        monitor.Components.Select(c => c.Name).Should().Contain("db");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_bad_monitor_option_stops_start_up_with_its_key()
+    {
+        using IHost host = Build(new() { ["SelfHealing:Health:Intervals:db"] = "00:00:00.010" });
+        Func<Task> start = () => host.StartAsync();
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures
+            .Should().ContainSingle(f => f.StartsWith("SelfHealing:Health:Intervals:db is 00:00:00.0100000; allowed: 00:00:00.1000000 to 01:00:00", StringComparison.Ordinal));
+    }
+
+    private sealed class SwitchableCheck : IHealthCheck
+    {
+        public HealthCheckResult Result { get; set; } = HealthCheckResult.Healthy();
+
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.FromResult(Result);
+    }
+}
