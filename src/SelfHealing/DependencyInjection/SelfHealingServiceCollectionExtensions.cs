@@ -97,10 +97,7 @@ public static class SelfHealingServiceCollectionExtensions
 
         services.AddSingleton(new DeclaredCircuitBreakers());
 
-        services.AddOptions<EventHubOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EventHubOptions>, EventHubOptionsValidator>());
-        services.AddSingleton<IPostConfigureOptions<EventHubOptions>>(sp =>
-            new OptionalConfigurationBinder<EventHubOptions>(sp, _ => EventHubOptionsValidator.Section));
+        AddSectionOptions<EventHubOptions, EventHubOptionsValidator>(services, EventHubOptionsValidator.Section);
         services.TryAddSingleton(sp => new EventHub(
             sp.GetRequiredService<IOptions<EventHubOptions>>(),
             sp.GetService<ILogger<EventHub>>() ?? NullLogger<EventHub>.Instance,
@@ -124,10 +121,7 @@ public static class SelfHealingServiceCollectionExtensions
             failureStatus: null,
             tags: [HealthCheckTag]));
 
-        services.AddOptions<MetricsCollectorOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MetricsCollectorOptions>, MetricsCollectorOptionsValidator>());
-        services.AddSingleton<IPostConfigureOptions<MetricsCollectorOptions>>(sp =>
-            new OptionalConfigurationBinder<MetricsCollectorOptions>(sp, _ => MetricsCollectorOptionsValidator.Section));
+        AddSectionOptions<MetricsCollectorOptions, MetricsCollectorOptionsValidator>(services, MetricsCollectorOptionsValidator.Section);
         services.TryAddSingleton(sp => new MetricsCollector(
             sp.GetRequiredService<IOptions<MetricsCollectorOptions>>(),
             sp.GetRequiredService<TimeProvider>(),
@@ -136,10 +130,7 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetRequiredService<SelfHealingInstrumentation>()));
         services.TryAddSingleton<IMetricsCollector>(sp => sp.GetRequiredService<MetricsCollector>());
 
-        services.AddOptions<HealthMonitorOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthMonitorOptions>, HealthMonitorOptionsValidator>());
-        services.AddSingleton<IPostConfigureOptions<HealthMonitorOptions>>(sp =>
-            new OptionalConfigurationBinder<HealthMonitorOptions>(sp, _ => HealthMonitorOptionsValidator.Section));
+        AddSectionOptions<HealthMonitorOptions, HealthMonitorOptionsValidator>(services, HealthMonitorOptionsValidator.Section);
         services.TryAddSingleton(sp => new HealthMonitor(
             sp.GetRequiredService<IOptions<HealthMonitorOptions>>(),
             sp.GetRequiredService<IOptions<HealthCheckServiceOptions>>(),
@@ -153,5 +144,15 @@ public static class SelfHealingServiceCollectionExtensions
         services.AddHostedService<SelfHealingHostedService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MetricsCollector>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<HealthMonitor>());
+    }
+
+    // Options of a single component: validated at start, bound from their section when the app has configuration.
+    private static void AddSectionOptions<TOptions, TValidator>(IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        services.AddOptions<TOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
+        services.AddSingleton<IPostConfigureOptions<TOptions>>(sp => new OptionalConfigurationBinder<TOptions>(sp, _ => section));
     }
 }
