@@ -24,6 +24,9 @@ public static class SelfHealingServiceCollectionExtensions
     /// <summary>The health check that reports every breaker in the registry.</summary>
     public const string CircuitBreakersHealthCheckName = "selfhealing-circuit-breakers";
 
+    /// <summary>The health check that shows the health monitor's view: the worst component level and each component's.</summary>
+    public const string HealthMonitorHealthCheckName = "selfhealing-health";
+
     /// <summary>The tag on every health check SelfHealing registers, for <c>MapHealthChecks</c> predicates.</summary>
     public const string HealthCheckTag = "selfhealing";
 
@@ -115,6 +118,11 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetRequiredService<SelfHealingInstrumentation>(),
             sp.GetService<IConfiguration>()));
 
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            HealthMonitorHealthCheckName,
+            sp => new HealthMonitorHealthCheck(sp.GetRequiredService<HealthMonitor>()),
+            failureStatus: null,
+            tags: [HealthCheckTag, HealthMonitor.OwnCheckTag]));
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             CircuitBreakersHealthCheckName,
             sp => new CircuitBreakerHealthCheck(sp.GetRequiredService<CircuitBreakerRegistry>()),

@@ -21,6 +21,9 @@ namespace SelfHealing.Health;
 /// </remarks>
 public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
 {
+    /// <summary>The tag of health checks the monitor does not run: its own view, which would otherwise watch itself.</summary>
+    public const string OwnCheckTag = "selfhealing-monitor";
+
     /// <summary>The source name on the events the monitor publishes.</summary>
     public const string EventSource = "health";
 
@@ -80,7 +83,7 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        foreach (HealthCheckRegistration registration in _checks.Registrations)
+        foreach (HealthCheckRegistration registration in _checks.Registrations.Where(r => !r.Tags.Contains(OwnCheckTag)))
         {
             _trackers[registration.Name] = new CheckStatusTracker(registration.Name, _options.OutcomesToWorsen, _options.OutcomesToRecover);
             scheduler.Schedule(registration, _options.Intervals.TryGetValue(registration.Name, out TimeSpan interval) ? interval : _options.DefaultInterval);

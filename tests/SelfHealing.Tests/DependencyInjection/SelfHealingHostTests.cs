@@ -137,7 +137,7 @@ public sealed class SelfHealingHostTests
 
         HealthReport healthy = await health.CheckHealthAsync();
         healthy.Status.Should().Be(HealthStatus.Healthy);
-        healthy.Entries.Keys.Should().BeEquivalentTo("selfhealing-circuit-breakers", "circuit-breaker:payments", "circuit-breaker:inventory");
+        healthy.Entries.Keys.Should().BeEquivalentTo("selfhealing-health", "selfhealing-circuit-breakers", "circuit-breaker:payments", "circuit-breaker:inventory");
 
         CircuitBreaker payments = host.Services.GetRequiredKeyedService<CircuitBreaker>("payments");
         await payments.ExecuteAsync<int>(_ => throw new InvalidOperationException());
@@ -246,7 +246,7 @@ public sealed class SelfHealingHostTests
         services.Count(d => d.ServiceType == typeof(CircuitBreaker) && Equals(d.ServiceKey, "a")).Should().Be(1);
         using ServiceProvider provider = services.BuildServiceProvider();
         provider.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(r => r.Name)
-            .Should().BeEquivalentTo("selfhealing-circuit-breakers", "circuit-breaker:a", "circuit-breaker:b");
+            .Should().BeEquivalentTo("selfhealing-health", "selfhealing-circuit-breakers", "circuit-breaker:a", "circuit-breaker:b");
     }
 
     [Fact]

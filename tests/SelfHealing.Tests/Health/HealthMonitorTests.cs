@@ -45,6 +45,11 @@ public sealed class HealthMonitorTests
         ComponentHealth bad = monitor.GetHealth("db")!;
         (bad.Level, bad.Reason, bad.Since).Should().Be((HealthLevel.Critical, "connection refused", _time.GetUtcNow()));
 
+        HealthReport report = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        HealthReportEntry view = report.Entries[SelfHealingServiceCollectionExtensions.HealthMonitorHealthCheckName];
+        (view.Status, view.Description).Should().Be((HealthStatus.Unhealthy, "db is Critical: connection refused"));
+        monitor.GetHealth(SelfHealingServiceCollectionExtensions.HealthMonitorHealthCheckName).Should().BeNull("the monitor does not watch its own view");
+
         _db.Result = HealthCheckResult.Healthy();
         await monitor.CheckNowAsync("db");
         await monitor.CheckNowAsync("db");
