@@ -167,17 +167,7 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
     /// <returns>A completed task.</returns>
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        InstrumentListener? listener;
-        ProcessSampler? process;
-        lock (_gate)
-        {
-            (listener, _listener) = (_listener, null);
-            (process, _process) = (_process, null);
-        }
-
-        listener?.Dispose();
-        process?.Dispose();
-        Flush();
+        Stop();
         return Task.CompletedTask;
     }
 
@@ -190,8 +180,23 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
         }
 
         _disposed = true;
-        StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Stop();
         _clock.Dispose();
+    }
+
+    private void Stop()
+    {
+        InstrumentListener? listener;
+        ProcessSampler? process;
+        lock (_gate)
+        {
+            (listener, _listener) = (_listener, null);
+            (process, _process) = (_process, null);
+        }
+
+        listener?.Dispose();
+        process?.Dispose();
+        Flush();
     }
 
     /// <summary>Records a value into the series of <paramref name="metric"/> that <paramref name="tags"/> name.</summary>
