@@ -19,6 +19,7 @@ internal sealed class MetricSeries
     private static readonly int StripeMask = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(Environment.ProcessorCount, 1, 8)) - 1;
     private readonly LiveBucket[] _live = new LiveBucket[SeriesLayout.LiveBuckets * (StripeMask + 1)];
     private readonly QuantileSketch[]? _sketches;
+    private readonly QuantileSketch[]? _sketchOfClockSlot; // the live sketch of each clock slot's step, one load on the hot path
     private SeriesHistory? _history;
     private double _cumulative = double.NaN;
     private double _total;
@@ -40,6 +41,12 @@ internal sealed class MetricSeries
             for (int i = 0; i < _sketches.Length; i++)
             {
                 _sketches[i] = new QuantileSketch(layout.Geometry);
+            }
+
+            _sketchOfClockSlot = new QuantileSketch[layout.ClockSlots];
+            for (int slot = 0; slot < _sketchOfClockSlot.Length; slot++)
+            {
+                _sketchOfClockSlot[slot] = _sketches[layout.SketchSlotOf(slot)];
             }
         }
     }
@@ -75,7 +82,7 @@ internal sealed class MetricSeries
             RaiseTo(ref bucket.Max, value);
         }
 
-        _sketches?[_layout.SketchSlotOf(slot)].Record(value);
+        _sketchOfClockSlot?[slot].Record(value);
     }
 
     /// <summary>Turns an observed running total into an increment; false for the first observation (a baseline).</summary>
