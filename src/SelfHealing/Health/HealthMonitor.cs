@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -35,7 +36,10 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<string, CheckStatusTracker> _trackers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ComponentHealth> _components = new(StringComparer.Ordinal);
+    private readonly Channel<(HealthSignal Signal, TaskCompletionSource<bool> Handled)> _signals =
+        Channel.CreateUnbounded<(HealthSignal, TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
     private HealthCheckScheduler? _scheduler;
+    private Task _signalLoop = Task.CompletedTask;
 
     /// <summary>Creates a monitor.</summary>
     /// <param name="options">The monitor's options.</param>
@@ -89,6 +93,7 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
             scheduler.Schedule(registration, _options.Intervals.TryGetValue(registration.Name, out TimeSpan interval) ? interval : _options.DefaultInterval);
         }
 
+        _signalLoop = Task.Run(ReadSignalsAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -96,6 +101,33 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
     /// <param name="name">The check; every check when <see langword="null"/>.</param>
     /// <returns>A task that ends when the runs have ended.</returns>
     public Task CheckNowAsync(string? name = null) => Volatile.Read(ref _scheduler)?.RunNowAsync(name) ?? Task.CompletedTask;
+
+    /// <summary>
+    /// Sends a signal to the monitor. Signals are handled one at a time, in the order sent; the task ends when
+    /// this one has been handled (for <see cref="HealthSignal.CheckHealth"/> and
+    /// <see cref="HealthSignal.ComponentUpdated"/>, when the checks it asked for have run).
+    /// </summary>
+    /// <param name="signal">The signal.</param>
+    /// <param name="cancellationToken">Stops waiting (the signal may still be handled).</param>
+    /// <returns>Whether the signal applied: false for an unknown component, or when the monitor is not running.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An interval is out of range.</exception>
+    public async Task<bool> SignalAsync(HealthSignal signal, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        if (signal is HealthSignal.AdjustMonitorRate rate)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(rate.Interval, TimeSpan.FromMilliseconds(100), nameof(signal));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(rate.Interval, TimeSpan.FromHours(1), nameof(signal));
+        }
+
+        var handled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_signals.Writer.TryWrite((signal, handled)))
+        {
+            return false;
+        }
+
+        return await handled.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>A task that ends when the named check is not running (its next run scheduled).</summary>
     internal Task WhenIdle(string name) => Volatile.Read(ref _scheduler)?.WhenIdle(name) ?? Task.CompletedTask;
@@ -117,14 +149,78 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
     /// <returns>A task that ends when the checks have stopped.</returns>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        _signals.Writer.TryComplete();
         if (Interlocked.Exchange(ref _scheduler, null) is { } scheduler)
         {
-            await scheduler.DisposeAsync().ConfigureAwait(false);
+            await scheduler.DisposeAsync().ConfigureAwait(false); // cancels running checks, so a signal waiting on one ends
         }
+
+        await _signalLoop.ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
+
+    private async Task ReadSignalsAsync()
+    {
+        await foreach ((HealthSignal signal, TaskCompletionSource<bool> handled) in _signals.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                handled.TrySetResult(await HandleAsync(signal).ConfigureAwait(false));
+            }
+#pragma warning disable CA1031 // The sender learns of the failure; the loop goes on with the next signal.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                handled.TrySetException(ex);
+            }
+
+            if (signal is HealthSignal.Shutdown)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<bool> HandleAsync(HealthSignal signal)
+    {
+        switch (signal)
+        {
+            case HealthSignal.CheckHealth { Component: null }:
+                await CheckNowAsync().ConfigureAwait(false);
+                return Volatile.Read(ref _scheduler) is not null;
+            case HealthSignal.CheckHealth { Component: { } name }:
+                return await CheckKnownAsync(name).ConfigureAwait(false);
+            case HealthSignal.ComponentUpdated updated:
+                return await CheckKnownAsync(updated.Component).ConfigureAwait(false);
+            case HealthSignal.AdjustMonitorRate { Component: null } rate:
+                return _trackers.Keys.Select(name => SetInterval(name, rate.Interval)).ToList().TrueForAll(applied => applied);
+            case HealthSignal.AdjustMonitorRate rate:
+                return SetInterval(rate.Component, rate.Interval);
+            case HealthSignal.Shutdown:
+                if (Interlocked.Exchange(ref _scheduler, null) is { } scheduler)
+                {
+                    await scheduler.DisposeAsync().ConfigureAwait(false);
+                }
+
+                _signals.Writer.TryComplete();
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private async Task<bool> CheckKnownAsync(string name)
+    {
+        if (!_trackers.ContainsKey(name) || Volatile.Read(ref _scheduler) is null)
+        {
+            return false;
+        }
+
+        await CheckNowAsync(name).ConfigureAwait(false);
+        return true;
+    }
 
     private ValueTask OnOutcomeAsync(HealthCheckOutcome outcome)
     {

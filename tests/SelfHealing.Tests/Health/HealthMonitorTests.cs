@@ -76,7 +76,7 @@ public sealed class HealthMonitorTests
         using IHost host = Build(new() { ["SelfHealing:Health:Intervals:db"] = "00:00:05" });
         await host.StartAsync();
         var monitor = host.Services.GetRequiredService<HealthMonitor>();
-        await monitor.CheckNowAsync("db");
+        await monitor.WhenIdle("db").WaitAsync(TimeSpan.FromSeconds(10)); // the first run, started with the host
         Volatile.Read(ref _dbRuns).Should().Be(1);
         _time.Advance(TimeSpan.FromSeconds(4.9));
         Volatile.Read(ref _dbRuns).Should().Be(1);
@@ -88,6 +88,37 @@ public sealed class HealthMonitorTests
         _time.Advance(TimeSpan.FromSeconds(1));
         Volatile.Read(ref _dbRuns).Should().Be(3);
         monitor.Components.Select(c => c.Name).Should().Contain("db");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Signals_check_now_adjust_the_rate_and_shut_the_monitor_down()
+    {
+        using IHost host = Build(new() { ["SelfHealing:Health:DefaultInterval"] = "00:01:00" });
+        await host.StartAsync();
+        var monitor = host.Services.GetRequiredService<HealthMonitor>();
+        await monitor.WhenIdle("db").WaitAsync(TimeSpan.FromSeconds(10));
+        Volatile.Read(ref _dbRuns).Should().Be(1);
+
+        _db.Result = HealthCheckResult.Unhealthy("down");
+        (await monitor.SignalAsync(new HealthSignal.ComponentUpdated("db"))).Should().BeTrue();
+        (await monitor.SignalAsync(new HealthSignal.CheckHealth())).Should().BeTrue();
+        Volatile.Read(ref _dbRuns).Should().Be(3);
+        monitor.GetHealth("db")!.Level.Should().Be(HealthLevel.Critical, "two outcomes in a row agreed");
+        (await monitor.SignalAsync(new HealthSignal.CheckHealth("nothing"))).Should().BeFalse();
+
+        await monitor.WhenIdle("db").WaitAsync(TimeSpan.FromSeconds(10));
+        (await monitor.SignalAsync(new HealthSignal.AdjustMonitorRate(TimeSpan.FromSeconds(2)))).Should().BeTrue();
+        _time.Advance(TimeSpan.FromSeconds(2));
+        Volatile.Read(ref _dbRuns).Should().Be(4);
+        Func<Task> badRate = () => monitor.SignalAsync(new HealthSignal.AdjustMonitorRate(TimeSpan.Zero));
+        await badRate.Should().ThrowAsync<ArgumentOutOfRangeException>();
+
+        await monitor.WhenIdle("db").WaitAsync(TimeSpan.FromSeconds(10));
+        (await monitor.SignalAsync(new HealthSignal.Shutdown())).Should().BeTrue();
+        _time.Advance(TimeSpan.FromMinutes(5));
+        Volatile.Read(ref _dbRuns).Should().Be(4, "a monitor that was shut down checks nothing");
+        (await monitor.SignalAsync(new HealthSignal.CheckHealth())).Should().BeFalse();
         await host.StopAsync();
     }
 
