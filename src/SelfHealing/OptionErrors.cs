@@ -69,6 +69,12 @@ internal sealed class OptionErrors(string prefix)
         }
     }
 
+    /// <summary>Gets whether any problem was found.</summary>
+    public bool Any => _errors.Count > 0;
+
+    /// <summary>Every problem, one per line.</summary>
+    public override string ToString() => string.Join(Environment.NewLine, _errors);
+
     /// <summary>Adds every problem another collector found (for nested options).</summary>
     public void Include(OptionErrors other) => _errors.AddRange(other._errors);
 
@@ -77,7 +83,7 @@ internal sealed class OptionErrors(string prefix)
     {
         if (_errors.Count > 0)
         {
-            throw new ArgumentException(string.Join(Environment.NewLine, _errors), paramName);
+            throw new ArgumentException(ToString(), paramName);
         }
     }
 

@@ -145,7 +145,10 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetRequiredService<IServiceScopeFactory>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<IEventHub>(),
-            sp.GetService<ILogger<HealthMonitor>>()));
+            sp.GetService<ILogger<HealthMonitor>>(),
+            sp.GetRequiredService<IMetricsCollector>(),
+            sp.GetServices<HealthAlertSinkRegistration>()));
+        HealthBuilderExtensions.AddComponentHealthChecks(services);
 
         // Hosted services stop in reverse order: the monitor and the collector (added last) stop and report
         // their last events before the hub completes.

@@ -10,10 +10,16 @@ namespace SelfHealing.Health;
 public sealed record BreachForecast(HealthLevel Level, double Threshold, TimeSpan TimeUntil, Trend Trend)
 {
     /// <summary>
+    /// How far, in robust standard deviations of the residuals around the fitted line, the line must move over the
+    /// samples for a forecast: short windows of pure noise often show a "significant" trend, rarely one this large.
+    /// </summary>
+    public const double NoiseMultiple = 3;
+
+    /// <summary>
     /// Forecasts, from a metric's recent samples, the worst level of <paramref name="threshold"/> its trend
     /// reaches within <paramref name="horizon"/> and not yet reached by the latest value. Returns
     /// <see langword="null"/> when the trend is stable (at <paramref name="significance"/>), heads the other way,
-    /// or reaches no new level in time.
+    /// moves less than <see cref="NoiseMultiple"/> times the noise over the samples, or reaches no new level in time.
     /// </summary>
     /// <param name="samples">Times and values, in time order.</param>
     /// <param name="threshold">The metric's levels.</param>
@@ -32,10 +38,24 @@ public sealed record BreachForecast(HealthLevel Level, double Threshold, TimeSpa
         ArgumentNullException.ThrowIfNull(threshold);
         threshold.ThrowIfInvalid(nameof(threshold), nameof(threshold));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(horizon, TimeSpan.Zero);
+        return PredictValid(samples, threshold, horizon, significance);
+    }
 
+    /// <summary><see cref="Predict"/> for a threshold already validated.</summary>
+    internal static BreachForecast? PredictValid(
+        IReadOnlyList<(DateTimeOffset Time, double Value)> samples,
+        MetricThreshold threshold,
+        TimeSpan horizon,
+        double significance = 0.05)
+    {
         Trend trend = TrendAnalysis.Analyze(samples, significance);
         bool higherIsWorse = threshold.Direction == ThresholdDirection.HigherIsWorse;
         if (trend.Direction != (higherIsWorse ? TrendDirection.Increasing : TrendDirection.Decreasing))
+        {
+            return null;
+        }
+
+        if (!StandsOutOfNoise(samples, trend))
         {
             return null;
         }
@@ -57,5 +77,25 @@ public sealed record BreachForecast(HealthLevel Level, double Threshold, TimeSpa
         }
 
         return null;
+    }
+
+    // Short windows of pure noise show "significant" trends now and then; a forecast also needs the line to rise
+    // (or fall) over the samples by at least NoiseMultiple robust standard deviations of the residuals.
+    private static bool StandsOutOfNoise(IReadOnlyList<(DateTimeOffset Time, double Value)> samples, Trend trend)
+    {
+        List<double> residuals = [.. samples.Where(s => double.IsFinite(s.Value)).Select(s => s.Value - trend.ValueAt(s.Time))];
+        DateTimeOffset first = samples.First(s => double.IsFinite(s.Value)).Time;
+        DateTimeOffset last = samples.Last(s => double.IsFinite(s.Value)).Time;
+        double rise = Math.Abs(trend.Slope) * (last - first).TotalSeconds;
+        double median = Median(residuals);
+        double spread = 1.4826 * Median([.. residuals.Select(r => Math.Abs(r - median))]);
+        return rise >= NoiseMultiple * spread;
+    }
+
+    private static double Median(List<double> values)
+    {
+        values.Sort();
+        int middle = values.Count / 2;
+        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 }

@@ -8,7 +8,7 @@ namespace SelfHealing.Health;
 /// <param name="Component">The component.</param>
 /// <param name="PreviousLevel">The level before.</param>
 /// <param name="Level">The level now.</param>
-/// <param name="Reason">Why (the check's own description).</param>
+/// <param name="Reason">Why (the check's own description, or the threshold crossed).</param>
 public sealed record HealthChanged(
     string Source,
     DateTimeOffset Timestamp,
@@ -17,6 +17,9 @@ public sealed record HealthChanged(
     HealthLevel Level,
     string Reason) : SelfHealingEvent(Source, Timestamp)
 {
+    /// <summary>Gets the unhealthy dependencies that explain the change (see <see cref="ComponentHealth.AffectedBy"/>); empty for a probable root cause.</summary>
+    public IReadOnlyList<string> AffectedBy { get; init; } = [];
+
     /// <inheritdoc />
     public override EventDelivery Delivery => EventDelivery.Guaranteed;
 }

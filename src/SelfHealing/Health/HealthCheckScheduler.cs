@@ -1,46 +1,37 @@
-using Microsoft.Extensions.Diagnostics.HealthChecks;
-
 namespace SelfHealing.Health;
 
 /// <summary>
-/// Runs each scheduled health check on its own interval, on <see cref="TimeProvider"/> timers: a check runs at
-/// once when scheduled, then again one interval after its previous run ended (runs of one check never overlap,
-/// and a slow check delays only itself). Outcomes go to a callback, in the order each check's runs end.
+/// Runs each scheduled component check on its own interval, on <see cref="TimeProvider"/> timers: a check runs
+/// at once when scheduled, then again one interval after its previous run ended (runs of one check never
+/// overlap, and a slow check delays only itself). A run is handed a token that is cancelled when the scheduler
+/// is disposed.
 /// </summary>
-internal sealed class HealthCheckScheduler : IAsyncDisposable
+internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
 {
-    private readonly HealthCheckRunner _runner;
-    private readonly TimeProvider _time;
-    private readonly Func<HealthCheckOutcome, ValueTask> _onOutcome;
+    private readonly TimeProvider _time = time;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
 
-    public HealthCheckScheduler(HealthCheckRunner runner, TimeProvider time, Func<HealthCheckOutcome, ValueTask> onOutcome)
-    {
-        _runner = runner;
-        _time = time;
-        _onOutcome = onOutcome;
-    }
-
-    /// <summary>Starts checking <paramref name="registration"/> every <paramref name="interval"/>.</summary>
+    /// <summary>Starts running <paramref name="run"/> for <paramref name="name"/> every <paramref name="interval"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The interval is not positive.</exception>
     /// <exception cref="InvalidOperationException">A check of that name is already scheduled.</exception>
-    public void Schedule(HealthCheckRegistration registration, TimeSpan interval)
+    public void Schedule(string name, Func<CancellationToken, Task> run, TimeSpan interval)
     {
-        ArgumentNullException.ThrowIfNull(registration);
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(run);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
         Entry entry;
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_stopping.IsCancellationRequested, this);
-            if (_entries.ContainsKey(registration.Name))
+            if (_entries.ContainsKey(name))
             {
-                throw new InvalidOperationException($"The health check '{registration.Name}' is already scheduled.");
+                throw new InvalidOperationException($"The health check '{name}' is already scheduled.");
             }
 
-            entry = new Entry(this, registration, interval);
-            _entries.Add(registration.Name, entry);
+            entry = new Entry(this, run, interval);
+            _entries.Add(name, entry);
         }
 
         entry.Start();
@@ -109,16 +100,16 @@ internal sealed class HealthCheckScheduler : IAsyncDisposable
     private sealed class Entry
     {
         private readonly HealthCheckScheduler _owner;
-        private readonly HealthCheckRegistration _registration;
+        private readonly Func<CancellationToken, Task> _run;
         private readonly ITimer _timer;
         private readonly Lock _gate = new();
         private TimeSpan _interval;
         private Task _running = Task.CompletedTask;
 
-        public Entry(HealthCheckScheduler owner, HealthCheckRegistration registration, TimeSpan interval)
+        public Entry(HealthCheckScheduler owner, Func<CancellationToken, Task> run, TimeSpan interval)
         {
             _owner = owner;
-            _registration = registration;
+            _run = run;
             _interval = interval;
             _timer = owner._time.CreateTimer(static e => _ = ((Entry)e!).RunAsync(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
@@ -170,8 +161,7 @@ internal sealed class HealthCheckScheduler : IAsyncDisposable
             CancellationToken stopping = _owner._stopping.Token;
             try
             {
-                HealthCheckOutcome outcome = await _owner._runner.RunAsync(_registration, stopping).ConfigureAwait(false);
-                await _owner._onOutcome(outcome).ConfigureAwait(false);
+                await _run(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,47 +6,52 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SelfHealing.Events;
+using SelfHealing.Metrics;
 
 namespace SelfHealing.Health;
 
 /// <summary>
-/// Watches the application's registered <see cref="IHealthCheck"/>s: each runs on its own interval (a slow
-/// check delays only itself; a check past its registration's timeout counts as failed), its outcomes become a
-/// <see cref="HealthLevel"/> only after enough of them agree in a row, and every change of level is published as
-/// <see cref="HealthChanged"/> on the event hub and logged. Registered and started by <c>AddSelfHealing()</c>.
+/// Watches the application's components: every registered <see cref="IHealthCheck"/> and every component
+/// declared in <see cref="HealthMonitorOptions.Components"/>, each on its own interval (a slow one delays only
+/// itself). A component's level is the worst of its sources — its health check, its probe, levels and values it
+/// reports, values from the metrics collector — each turned into a level without flapping (consecutive rules,
+/// thresholds with hysteresis). Changes are published as <see cref="HealthChanged"/> and alerted; trends that
+/// will breach a threshold within the horizon are alerted before the breach and published as
+/// <see cref="BreachPredicted"/>. Registered and started by <c>AddSelfHealing()</c>.
 /// </summary>
-/// <remarks>
-/// This is the first part of the monitor: component probes, thresholds on metrics, prediction, the dependency
-/// roll-up, signals and alerts build on it.
-/// </remarks>
 public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
 {
-    /// <summary>The tag of health checks the monitor does not run: its own view, which would otherwise watch itself.</summary>
+    /// <summary>The tag of health checks the monitor does not run: its own views, which would otherwise watch themselves.</summary>
     public const string OwnCheckTag = "selfhealing-monitor";
 
     /// <summary>The source name on the events the monitor publishes.</summary>
     public const string EventSource = "health";
 
+    private static readonly IReadOnlyDictionary<string, ComponentState> NoComponents = new Dictionary<string, ComponentState>();
     private readonly HealthMonitorOptions _options;
     private readonly HealthCheckServiceOptions _checks;
     private readonly HealthCheckRunner _runner;
+    private readonly IServiceScopeFactory _scopes;
     private readonly TimeProvider _time;
     private readonly IEventHub? _hub;
+    private readonly IMetricsCollector? _collector;
+    private readonly HealthAlerter _alerter;
     private readonly ILogger _logger;
-    private readonly ConcurrentDictionary<string, CheckStatusTracker> _trackers = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ComponentHealth> _components = new(StringComparer.Ordinal);
     private readonly Channel<(HealthSignal Signal, TaskCompletionSource<bool> Handled)> _signals =
         Channel.CreateUnbounded<(HealthSignal, TaskCompletionSource<bool>)>(new UnboundedChannelOptions { SingleReader = true });
+    private IReadOnlyDictionary<string, ComponentState> _states = NoComponents;
     private HealthCheckScheduler? _scheduler;
     private Task _signalLoop = Task.CompletedTask;
 
     /// <summary>Creates a monitor.</summary>
     /// <param name="options">The monitor's options.</param>
     /// <param name="checks">The application's health check registrations.</param>
-    /// <param name="scopes">Creates a service scope for each check run.</param>
+    /// <param name="scopes">Creates a service scope for each check and probe run.</param>
     /// <param name="timeProvider">The clock.</param>
-    /// <param name="hub">Where <see cref="HealthChanged"/> events go; none when <see langword="null"/>.</param>
+    /// <param name="hub">Where events go; none when <see langword="null"/>.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="collector">Where components' collector metrics are read; none when <see langword="null"/>.</param>
+    /// <param name="sinks">The alert sinks besides the log.</param>
     /// <exception cref="ArgumentException">An option is out of its range; the message names each one.</exception>
     public HealthMonitor(
         IOptions<HealthMonitorOptions> options,
@@ -55,87 +59,121 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
         IServiceScopeFactory scopes,
         TimeProvider timeProvider,
         IEventHub? hub = null,
-        ILogger<HealthMonitor>? logger = null)
+        ILogger<HealthMonitor>? logger = null,
+        IMetricsCollector? collector = null,
+        IEnumerable<HealthAlertSinkRegistration>? sinks = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(checks);
+        ArgumentNullException.ThrowIfNull(scopes);
+        ArgumentNullException.ThrowIfNull(timeProvider);
         HealthMonitorOptionsValidator.ThrowIfInvalid(options.Value);
         _options = options.Value.Copy();
         _checks = checks.Value;
+        _scopes = scopes;
         _runner = new HealthCheckRunner(scopes, timeProvider);
         _time = timeProvider;
         _hub = hub;
+        _collector = collector;
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        List<HealthAlertSinkRegistration> outlets = [.. sinks ?? []];
+        if (_options.LogAlerts)
+        {
+            outlets.Insert(0, new HealthAlertSinkRegistration(new LoggingAlertSink(_logger), new HealthAlertRoute()));
+        }
+
+        _alerter = new HealthAlerter(outlets, timeProvider, _logger);
     }
 
-    /// <summary>Gets every component the monitor has checked at least once, by name.</summary>
-    public IReadOnlyCollection<ComponentHealth> Components => [.. _components.Values.OrderBy(c => c.Name, StringComparer.Ordinal)];
+    /// <summary>Gets every component the monitor has a view of (checked or reported at least once), by name.</summary>
+    public IReadOnlyCollection<ComponentHealth> Components => GetSystemHealth().Components;
 
-    /// <summary>Gets a component's health, or <see langword="null"/> before its first check ends (or for an unknown name).</summary>
-    /// <param name="name">The health check registration's name.</param>
+    /// <summary>Gets the alerts whose condition lasts, by key.</summary>
+    public IReadOnlyList<HealthAlert> ActiveAlerts => _alerter.Active;
+
+    /// <summary>Gets a component's health, or <see langword="null"/> before its first check or report ends (or for an unknown name).</summary>
+    /// <param name="name">The component.</param>
     /// <returns>The component's health.</returns>
-    public ComponentHealth? GetHealth(string name) => _components.GetValueOrDefault(name);
+    public ComponentHealth? GetHealth(string name) =>
+        Volatile.Read(ref _states).TryGetValue(name, out ComponentState? state) ? state.Snapshot(RootCausesUpstream(name)) : null;
 
-    /// <summary>Starts checking every registered health check.</summary>
+    /// <summary>Rolls every component up along the dependency graph.</summary>
+    /// <returns>The worst level, the probable root causes, the affected components and every component's view.</returns>
+    public SystemHealth GetSystemHealth()
+    {
+        IReadOnlyDictionary<string, ComponentState> states = Volatile.Read(ref _states);
+        var memo = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        List<ComponentHealth> components = [];
+        foreach (ComponentState state in states.Values.OrderBy(s => s.Name, StringComparer.Ordinal))
+        {
+            if (state.Snapshot(RootCausesUpstream(state.Name, memo)) is { } view)
+            {
+                components.Add(view);
+            }
+        }
+
+        HealthLevel level = components.Count == 0 ? HealthLevel.Healthy : components.Max(c => c.Level);
+        return new SystemHealth(
+            level,
+            [.. components.Where(c => c.IsRootCause).Select(c => c.Name)],
+            [.. components.Where(c => c.Level != HealthLevel.Healthy && !c.IsRootCause).Select(c => c.Name)],
+            components);
+    }
+
+    /// <summary>Gets a component's history (level and values after each check or report), oldest first.</summary>
+    /// <param name="name">The component.</param>
+    /// <returns>Up to <see cref="HealthMonitorOptions.HistorySize"/> samples; empty for an unknown name.</returns>
+    public IReadOnlyList<HealthSample> GetHistory(string name) =>
+        Volatile.Read(ref _states).TryGetValue(name, out ComponentState? state) ? state.History() : [];
+
+    /// <summary>
+    /// Starts watching: builds the components from the health check registrations and the declared components,
+    /// checks the dependency graph, and starts each component's runs.
+    /// </summary>
     /// <param name="cancellationToken">Not used: starting does not wait for the first checks.</param>
     /// <returns>A completed task.</returns>
+    /// <exception cref="InvalidOperationException">A dependency or interval names an unknown component, or the dependencies form a cycle.</exception>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        var scheduler = new HealthCheckScheduler(_runner, _time, OnOutcomeAsync);
+        if (Volatile.Read(ref _scheduler) is not null)
+        {
+            return Task.CompletedTask;
+        }
+
+        Dictionary<string, ComponentState> states = BuildComponents();
+        var scheduler = new HealthCheckScheduler(_time);
         if (Interlocked.CompareExchange(ref _scheduler, scheduler, null) is not null)
         {
             return Task.CompletedTask;
         }
 
-        foreach (HealthCheckRegistration registration in _checks.Registrations.Where(r => !r.Tags.Contains(OwnCheckTag)))
+        Volatile.Write(ref _states, states);
+        _alerter.Start();
+        foreach (ComponentState state in states.Values)
         {
-            _trackers[registration.Name] = new CheckStatusTracker(registration.Name, _options.OutcomesToWorsen, _options.OutcomesToRecover);
-            scheduler.Schedule(registration, _options.Intervals.TryGetValue(registration.Name, out TimeSpan interval) ? interval : _options.DefaultInterval);
+            if (state.Registration is not null || state.HasProbe || state.Sources.Count > 0)
+            {
+                TimeSpan interval = _options.Intervals.TryGetValue(state.Name, out TimeSpan own) ? own : _options.DefaultInterval;
+                scheduler.Schedule(state.Name, ct => RunAsync(state, ct), interval);
+            }
         }
 
         _signalLoop = Task.Run(ReadSignalsAsync, CancellationToken.None);
         return Task.CompletedTask;
     }
 
-    /// <summary>Runs the named check (or every check) now, and waits for those runs.</summary>
-    /// <param name="name">The check; every check when <see langword="null"/>.</param>
+    /// <summary>Checks the named component (or every component) now, and waits for those runs.</summary>
+    /// <param name="name">The component; every one when <see langword="null"/>.</param>
     /// <returns>A task that ends when the runs have ended.</returns>
     public Task CheckNowAsync(string? name = null) => Volatile.Read(ref _scheduler)?.RunNowAsync(name) ?? Task.CompletedTask;
 
-    /// <summary>
-    /// Sends a signal to the monitor. Signals are handled one at a time, in the order sent; the task ends when
-    /// this one has been handled (for <see cref="HealthSignal.CheckHealth"/> and
-    /// <see cref="HealthSignal.ComponentUpdated"/>, when the checks it asked for have run).
-    /// </summary>
-    /// <param name="signal">The signal.</param>
-    /// <param name="cancellationToken">Stops waiting (the signal may still be handled).</param>
-    /// <returns>Whether the signal applied: false for an unknown component, or when the monitor is not running.</returns>
-    /// <exception cref="ArgumentOutOfRangeException">An interval is out of range.</exception>
-    public async Task<bool> SignalAsync(HealthSignal signal, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(signal);
-        if (signal is HealthSignal.AdjustMonitorRate rate)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThan(rate.Interval, TimeSpan.FromMilliseconds(100), nameof(signal));
-            ArgumentOutOfRangeException.ThrowIfGreaterThan(rate.Interval, TimeSpan.FromHours(1), nameof(signal));
-        }
-
-        var handled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_signals.Writer.TryWrite((signal, handled)))
-        {
-            return false;
-        }
-
-        return await handled.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>A task that ends when the named check is not running (its next run scheduled).</summary>
+    /// <summary>A task that ends when the named component is not running (its next run scheduled).</summary>
     internal Task WhenIdle(string name) => Volatile.Read(ref _scheduler)?.WhenIdle(name) ?? Task.CompletedTask;
 
-    /// <summary>Changes how often a check runs.</summary>
-    /// <param name="name">The check.</param>
+    /// <summary>Changes how often a component is checked.</summary>
+    /// <param name="name">The component.</param>
     /// <param name="interval">The new interval, 100 milliseconds to 1 hour.</param>
-    /// <returns>False when the monitor has no check of that name (or has not started).</returns>
+    /// <returns>False when the monitor checks no component of that name (or has not started).</returns>
     /// <exception cref="ArgumentOutOfRangeException">The interval is out of range.</exception>
     public bool SetInterval(string name, TimeSpan interval)
     {
@@ -144,9 +182,9 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
         return Volatile.Read(ref _scheduler)?.ChangeInterval(name, interval) ?? false;
     }
 
-    /// <summary>Stops checking; running checks are cancelled and awaited.</summary>
-    /// <param name="cancellationToken">Not used.</param>
-    /// <returns>A task that ends when the checks have stopped.</returns>
+    /// <summary>Stops checking: running checks are cancelled and awaited, queued alerts delivered.</summary>
+    /// <param name="cancellationToken">When it fires, alert sinks still delivering are cancelled.</param>
+    /// <returns>A task that ends when the checks and deliveries have stopped.</returns>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _signals.Writer.TryComplete();
@@ -156,97 +194,11 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
         }
 
         await _signalLoop.ConfigureAwait(false);
+        await _alerter.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
-
-    private async Task ReadSignalsAsync()
-    {
-        await foreach ((HealthSignal signal, TaskCompletionSource<bool> handled) in _signals.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                handled.TrySetResult(await HandleAsync(signal).ConfigureAwait(false));
-            }
-#pragma warning disable CA1031 // The sender learns of the failure; the loop goes on with the next signal.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                handled.TrySetException(ex);
-            }
-
-            if (signal is HealthSignal.Shutdown)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task<bool> HandleAsync(HealthSignal signal)
-    {
-        switch (signal)
-        {
-            case HealthSignal.CheckHealth { Component: null }:
-                await CheckNowAsync().ConfigureAwait(false);
-                return Volatile.Read(ref _scheduler) is not null;
-            case HealthSignal.CheckHealth { Component: { } name }:
-                return await CheckKnownAsync(name).ConfigureAwait(false);
-            case HealthSignal.ComponentUpdated updated:
-                return await CheckKnownAsync(updated.Component).ConfigureAwait(false);
-            case HealthSignal.AdjustMonitorRate { Component: null } rate:
-                return _trackers.Keys.Select(name => SetInterval(name, rate.Interval)).ToList().TrueForAll(applied => applied);
-            case HealthSignal.AdjustMonitorRate rate:
-                return SetInterval(rate.Component, rate.Interval);
-            case HealthSignal.Shutdown:
-                if (Interlocked.Exchange(ref _scheduler, null) is { } scheduler)
-                {
-                    await scheduler.DisposeAsync().ConfigureAwait(false);
-                }
-
-                _signals.Writer.TryComplete();
-                return true;
-            default:
-                return false;
-        }
-    }
-
-    private async Task<bool> CheckKnownAsync(string name)
-    {
-        if (!_trackers.ContainsKey(name) || Volatile.Read(ref _scheduler) is null)
-        {
-            return false;
-        }
-
-        await CheckNowAsync(name).ConfigureAwait(false);
-        return true;
-    }
-
-    private ValueTask OnOutcomeAsync(HealthCheckOutcome outcome)
-    {
-        CheckStatusTracker tracker = _trackers[outcome.Name];
-        HealthLevel before = tracker.Level;
-        HealthLevel after = tracker.Observe(outcome);
-        DateTimeOffset now = _time.GetUtcNow();
-        bool first = !_components.TryGetValue(outcome.Name, out ComponentHealth? previous);
-        _components[outcome.Name] = new ComponentHealth(
-            outcome.Name, after, tracker.Reason, first || before != after ? now : previous!.Since, now, outcome.Duration);
-        if (before != after)
-        {
-            if (after > before)
-            {
-                LogWorsened(_logger, outcome.Name, before, after, tracker.Reason);
-            }
-            else
-            {
-                LogImproved(_logger, outcome.Name, before, after, tracker.Reason);
-            }
-
-            _hub?.Publish(new HealthChanged(EventSource, now, outcome.Name, before, after, tracker.Reason));
-        }
-
-        return ValueTask.CompletedTask;
-    }
 
     [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Component {Component} went from {Previous} to {Level}: {Reason}")]
     private static partial void LogWorsened(ILogger logger, string component, HealthLevel previous, HealthLevel level, string reason);

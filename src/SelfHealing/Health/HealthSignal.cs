@@ -23,6 +23,14 @@ public abstract record HealthSignal
     /// <param name="Component">The component; every one when <see langword="null"/>.</param>
     public sealed record AdjustMonitorRate(TimeSpan Interval, string? Component = null) : HealthSignal;
 
+    /// <summary>
+    /// Replace thresholds of a component's metrics (and add thresholds for metrics that had none). A metric keeps
+    /// the level it has earned; its streak towards another level starts over.
+    /// </summary>
+    /// <param name="Component">The component.</param>
+    /// <param name="Thresholds">The thresholds, by metric name; each is validated when the signal is sent, and copied.</param>
+    public sealed record UpdateAlertThresholds(string Component, IReadOnlyDictionary<string, MetricThreshold> Thresholds) : HealthSignal;
+
     /// <summary>Stop monitoring (as the host stopping would).</summary>
     public sealed record Shutdown : HealthSignal;
 }

@@ -38,7 +38,10 @@ public sealed class MetricThreshold
     internal MetricThreshold Copy() => (MetricThreshold)MemberwiseClone();
 
     /// <summary>Throws <see cref="ArgumentException"/> naming every problem, each prefixed with <paramref name="key"/>.</summary>
-    internal void ThrowIfInvalid(string key, string paramName)
+    internal void ThrowIfInvalid(string key, string paramName) => Check(key).ThrowIfAny(paramName);
+
+    /// <summary>Lists every problem, each prefixed with <paramref name="key"/>.</summary>
+    internal OptionErrors Check(string key)
     {
         var errors = new OptionErrors(key);
         double?[] levels = [Degraded, Critical, Failed];
@@ -80,6 +83,6 @@ public sealed class MetricThreshold
 
         errors.Range(nameof(SamplesToWorsen), SamplesToWorsen, 1, 1000);
         errors.Range(nameof(SamplesToRecover), SamplesToRecover, 1, 1000);
-        errors.ThrowIfAny(paramName);
+        return errors;
     }
 }

@@ -8,7 +8,7 @@ namespace SelfHealing.Health;
 /// </summary>
 public sealed class ThresholdTracker
 {
-    private readonly MetricThreshold _threshold;
+    private MetricThreshold _threshold;
     private HealthLevel _candidate;
     private int _streak;
 
@@ -25,6 +25,24 @@ public sealed class ThresholdTracker
         Metric = metric;
         _threshold = threshold.Copy();
         Reason = $"{metric} has no samples yet";
+    }
+
+    /// <summary>Gets a copy of the threshold in force.</summary>
+    public MetricThreshold Threshold => _threshold.Copy();
+
+    /// <summary>Gets the threshold in force, not copied: for readers that do not change it.</summary>
+    internal MetricThreshold InForce => _threshold;
+
+    /// <summary>Replaces the threshold. The level earned so far stands; the streak towards another level starts over.</summary>
+    /// <param name="threshold">The new levels and rules; copied.</param>
+    /// <exception cref="ArgumentException">The threshold is invalid (the message names each problem).</exception>
+    /// <exception cref="ArgumentNullException"><paramref name="threshold"/> is <see langword="null"/>.</exception>
+    public void Update(MetricThreshold threshold)
+    {
+        ArgumentNullException.ThrowIfNull(threshold);
+        threshold.ThrowIfInvalid(Metric, nameof(threshold));
+        _threshold = threshold.Copy();
+        _streak = 0;
     }
 
     /// <summary>Gets the metric's name.</summary>

@@ -11,14 +11,18 @@ public sealed class HealthCheckSchedulerTests : IAsyncDisposable
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
     private readonly FakeTimeProvider _time = new();
     private readonly Channel<HealthCheckOutcome> _outcomes = Channel.CreateUnbounded<HealthCheckOutcome>();
+    private readonly HealthCheckRunner _runner;
     private readonly HealthCheckScheduler _scheduler;
     private readonly Dictionary<string, int> _starts = [];
 
     public HealthCheckSchedulerTests()
     {
-        var runner = new HealthCheckRunner(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(), _time);
-        _scheduler = new HealthCheckScheduler(runner, _time, o => _outcomes.Writer.WriteAsync(o));
+        _runner = new HealthCheckRunner(new ServiceCollection().BuildServiceProvider().GetRequiredService<IServiceScopeFactory>(), _time);
+        _scheduler = new HealthCheckScheduler(_time);
     }
+
+    private void Schedule(HealthCheckRegistration registration, TimeSpan interval) =>
+        _scheduler.Schedule(registration.Name, async ct => await _outcomes.Writer.WriteAsync(await _runner.RunAsync(registration, ct), ct), interval);
 
     public ValueTask DisposeAsync() => _scheduler.DisposeAsync();
 
@@ -55,7 +59,7 @@ public sealed class HealthCheckSchedulerTests : IAsyncDisposable
     [Fact]
     public async Task A_check_runs_at_once_then_one_interval_after_each_run_ends()
     {
-        _scheduler.Schedule(Registration("db", Healthy), TimeSpan.FromSeconds(5));
+        Schedule(Registration("db", Healthy), TimeSpan.FromSeconds(5));
         (await NextAsync()).Name.Should().Be("db");
         Starts("db").Should().Be(1);
         _time.Advance(TimeSpan.FromSeconds(4.9));
@@ -69,8 +73,8 @@ public sealed class HealthCheckSchedulerTests : IAsyncDisposable
     public async Task A_slow_check_delays_only_itself_and_never_overlaps_its_own_runs()
     {
         var slow = new TaskCompletionSource<HealthCheckResult>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _scheduler.Schedule(Registration("slow", _ => slow.Task), TimeSpan.FromSeconds(1));
-        _scheduler.Schedule(Registration("fast", Healthy), TimeSpan.FromSeconds(1));
+        Schedule(Registration("slow", _ => slow.Task), TimeSpan.FromSeconds(1));
+        Schedule(Registration("fast", Healthy), TimeSpan.FromSeconds(1));
         (await NextAsync()).Name.Should().Be("fast");
         for (int i = 0; i < 3; i++)
         {
@@ -88,7 +92,7 @@ public sealed class HealthCheckSchedulerTests : IAsyncDisposable
     [Fact]
     public async Task The_interval_can_change_and_a_run_can_be_asked_for_now()
     {
-        _scheduler.Schedule(Registration("db", Healthy), TimeSpan.FromSeconds(10));
+        Schedule(Registration("db", Healthy), TimeSpan.FromSeconds(10));
         await NextAsync();
         _scheduler.ChangeInterval("db", TimeSpan.FromSeconds(2)).Should().BeTrue();
         _scheduler.ChangeInterval("nothing", TimeSpan.FromSeconds(2)).Should().BeFalse();
@@ -99,14 +103,14 @@ public sealed class HealthCheckSchedulerTests : IAsyncDisposable
         await _scheduler.RunNowAsync("db").WaitAsync(Wait);
         Starts("db").Should().Be(3);
         await NextAsync();
-        Action twice = () => _scheduler.Schedule(Registration("db", Healthy), TimeSpan.FromSeconds(1));
+        Action twice = () => Schedule(Registration("db", Healthy), TimeSpan.FromSeconds(1));
         twice.Should().Throw<InvalidOperationException>().WithMessage("*'db' is already scheduled*");
     }
 
     [Fact]
     public async Task Disposing_cancels_running_checks_and_stops_the_timers()
     {
-        _scheduler.Schedule(
+        Schedule(
             Registration("hang", async ct => { await Task.Delay(Timeout.Infinite, ct); return HealthCheckResult.Healthy(); }),
             TimeSpan.FromSeconds(1));
         Starts("hang").Should().Be(1);

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SelfHealing.Events;
 using SelfHealing.Health;
+using SelfHealing.Tests.TestSupport;
 
 namespace SelfHealing.Tests.Health;
 
@@ -129,12 +130,5 @@ public sealed class HealthMonitorTests
         Func<Task> start = () => host.StartAsync();
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures
             .Should().ContainSingle(f => f.StartsWith("SelfHealing:Health:Intervals:db is 00:00:00.0100000; allowed: 00:00:00.1000000 to 01:00:00", StringComparison.Ordinal));
-    }
-
-    private sealed class SwitchableCheck : IHealthCheck
-    {
-        public HealthCheckResult Result { get; set; } = HealthCheckResult.Healthy();
-
-        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) => Task.FromResult(Result);
     }
 }

@@ -1,0 +1,153 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+
+namespace SelfHealing.Health;
+
+/// <summary>
+/// Keeps the active alerts (one per condition key), turns raise and resolve requests into Raised, Updated and
+/// Resolved notifications without repeats, and delivers each to the sinks whose route matches, every sink
+/// from its own bounded queue (a full queue drops its oldest alert, logged) and its own loop.
+/// </summary>
+internal sealed partial class HealthAlerter
+{
+    private const int QueueCapacity = 1024;
+    private readonly Dictionary<string, HealthAlert> _active = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+    private readonly Outlet[] _outlets;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private CancellationToken _stopping;
+
+    public HealthAlerter(IEnumerable<HealthAlertSinkRegistration> sinks, TimeProvider time, ILogger logger)
+    {
+        _time = time;
+        _logger = logger;
+        _outlets = [.. sinks.Select(s => new Outlet(this, s))];
+    }
+
+    public IReadOnlyList<HealthAlert> Active
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _active.Values.OrderBy(a => a.Key, StringComparer.Ordinal)];
+            }
+        }
+    }
+
+    public void Start()
+    {
+        foreach (Outlet outlet in _outlets)
+        {
+            outlet.Start();
+        }
+    }
+
+    /// <summary>Raises the condition, or updates it when its severity changed; nothing while it lasts unchanged.</summary>
+    /// <returns>Whether the condition is new.</returns>
+    public bool Raise(string key, string component, AlertKind kind, AlertSeverity severity, string message, string? metric = null)
+    {
+        HealthAlert alert;
+        lock (_gate)
+        {
+            DateTimeOffset now = _time.GetUtcNow();
+            bool active = _active.TryGetValue(key, out HealthAlert? current);
+            if (active && current!.Severity == severity)
+            {
+                return false;
+            }
+
+            alert = new HealthAlert(key, component, kind, severity, active ? AlertState.Updated : AlertState.Raised, message, active ? current!.RaisedAt : now, now)
+            {
+                Metric = metric,
+            };
+            _active[key] = alert;
+            Deliver(alert);
+            return !active;
+        }
+    }
+
+    /// <summary>Resolves the condition if it is active.</summary>
+    public void Resolve(string key, string message)
+    {
+        lock (_gate)
+        {
+            if (_active.Remove(key, out HealthAlert? current))
+            {
+                Deliver(current with { State = AlertState.Resolved, Message = message, Timestamp = _time.GetUtcNow() });
+            }
+        }
+    }
+
+    /// <summary>Delivers what is queued, then stops; when <paramref name="cancellationToken"/> fires, sinks are cancelled.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        _stopping = cancellationToken;
+        foreach (Outlet outlet in _outlets)
+        {
+            outlet.Complete();
+        }
+
+        await Task.WhenAll(_outlets.Select(o => o.Loop)).ConfigureAwait(false);
+    }
+
+    // Under _gate, so every sink sees a condition's notifications in order.
+    private void Deliver(HealthAlert alert)
+    {
+        foreach (Outlet outlet in _outlets)
+        {
+            outlet.Offer(alert);
+        }
+    }
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Alert sink {Sink} failed to deliver {Key}")]
+    private static partial void LogSinkFailed(ILogger logger, Exception exception, string sink, string key);
+
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Alert sink {Sink} is behind: alert {Key} dropped from its full queue")]
+    private static partial void LogDropped(ILogger logger, string sink, string key);
+
+    private sealed class Outlet(HealthAlerter owner, HealthAlertSinkRegistration registration)
+    {
+        private readonly Channel<HealthAlert> _queue = Channel.CreateBounded<HealthAlert>(
+            new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            dropped => LogDropped(owner._logger, registration.Sink.GetType().Name, dropped.Key));
+
+        public Task Loop { get; private set; } = Task.CompletedTask;
+
+        public void Start() => Loop = Task.Run(RunAsync);
+
+        public void Offer(HealthAlert alert)
+        {
+            if (registration.Route.Matches(alert))
+            {
+                _queue.Writer.TryWrite(alert);
+            }
+        }
+
+        public void Complete() => _queue.Writer.TryComplete();
+
+        private async Task RunAsync()
+        {
+            await foreach (HealthAlert alert in _queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                CancellationToken abort = owner._stopping; // none until the monitor stops
+                if (abort.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                try
+                {
+                    await registration.Sink.SendAsync(alert, abort).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // A failing sink loses its alert, logged; the others and the monitor go on.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogSinkFailed(owner._logger, ex, registration.Sink.GetType().Name, alert.Key);
+                }
+            }
+        }
+    }
+}
