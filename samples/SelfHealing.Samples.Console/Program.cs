@@ -1,11 +1,12 @@
-// A flaky dependency behind a circuit breaker: watch the circuit open, the fallback answer,
-// the dependency recover and the circuit close again.
+// A flaky dependency behind a circuit breaker: watch the circuit open, the fallback answer, the health
+// monitor notice, the dependency recover and the circuit close again.
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.Events;
+using SelfHealing.Health;
 using SelfHealing.Metrics;
 using SelfHealing.Telemetry;
 using SelfHealing.Samples.Console;
@@ -13,14 +14,27 @@ using SelfHealing.Samples.Console;
 HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders(); // the sample prints the breaker's events itself
 builder.Services.AddSingleton<FlakyInventory>();
-builder.Services.AddSelfHealing(selfHealing => selfHealing.AddCircuitBreaker("inventory", options =>
-{
-    options.FailureRatio = 0.5;
-    options.MinimumThroughput = 4;
-    options.SamplingDuration = TimeSpan.FromSeconds(2);
-    options.BreakDuration = TimeSpan.FromMilliseconds(800);
-    options.HalfOpenProbes = 2;
-}));
+builder.Services.AddSingleton<InventoryProbe>(); // one probe for the whole run: it remembers its last counts
+builder.Services.AddSelfHealing(selfHealing => selfHealing
+    .AddCircuitBreaker("inventory", options =>
+    {
+        options.FailureRatio = 0.5;
+        options.MinimumThroughput = 4;
+        options.SamplingDuration = TimeSpan.FromSeconds(2);
+        options.BreakDuration = TimeSpan.FromMilliseconds(800);
+        options.HalfOpenProbes = 2;
+    })
+    .AddHealthComponent("inventory-service", component => component
+        .UseProbe<InventoryProbe>()
+        .Interval(TimeSpan.FromMilliseconds(250))
+        .Threshold(HealthMetricNames.ErrorRate, threshold =>
+        {
+            threshold.Degraded = 0.2;
+            threshold.Critical = 0.5;
+            threshold.SamplesToWorsen = 1;
+            threshold.SamplesToRecover = 1;
+        }))
+    .ConfigureHealth(options => options.LogAlerts = false)); // the sample prints changes itself
 
 using IHost host = builder.Build();
 await host.StartAsync();
@@ -42,6 +56,10 @@ Task printer = Task.Run(async () =>
         if (e is CircuitStateChanged change)
         {
             Console.WriteLine($"{Elapsed()}  ==> circuit '{change.CircuitName}' {change.PreviousState} -> {change.State}: {change.Reason}");
+        }
+        else if (e is HealthChanged health && health.Component == "inventory-service")
+        {
+            Console.WriteLine($"{Elapsed()}  ==> health of '{health.Component}' {health.PreviousLevel} -> {health.Level}: {health.Reason}");
         }
     }
 });
@@ -66,6 +84,7 @@ for (int call = 0; call < 50; call++)
     await Task.Delay(TimeSpan.FromMilliseconds(100), time);
 }
 
+await host.Services.GetRequiredService<HealthMonitor>().CheckNowAsync("inventory-service"); // its latest calls, now
 HealthReport health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 Console.WriteLine($"Health: {health.Status}; {health.Entries["circuit-breaker:inventory"].Description}");
 Console.WriteLine($"Calls the inventory served: {inventory.Served}, failed: {inventory.Failed}; the rest were answered by the fallback.");

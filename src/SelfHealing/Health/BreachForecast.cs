@@ -1,3 +1,4 @@
+using System.Buffers;
 using SelfHealing.Metrics.Analysis;
 
 namespace SelfHealing.Health;
@@ -48,7 +49,7 @@ public sealed record BreachForecast(HealthLevel Level, double Threshold, TimeSpa
         TimeSpan horizon,
         double significance = 0.05)
     {
-        Trend trend = TrendAnalysis.Analyze(samples, significance);
+        Trend trend = TrendAnalysis.Analyze(samples, significance, directionOnly: true);
         bool higherIsWorse = threshold.Direction == ThresholdDirection.HigherIsWorse;
         if (trend.Direction != (higherIsWorse ? TrendDirection.Increasing : TrendDirection.Decreasing))
         {
@@ -83,19 +84,30 @@ public sealed record BreachForecast(HealthLevel Level, double Threshold, TimeSpa
     // (or fall) over the samples by at least NoiseMultiple robust standard deviations of the residuals.
     private static bool StandsOutOfNoise(IReadOnlyList<(DateTimeOffset Time, double Value)> samples, Trend trend)
     {
-        List<double> residuals = [.. samples.Where(s => double.IsFinite(s.Value)).Select(s => s.Value - trend.ValueAt(s.Time))];
-        DateTimeOffset first = samples.First(s => double.IsFinite(s.Value)).Time;
-        DateTimeOffset last = samples.Last(s => double.IsFinite(s.Value)).Time;
-        double rise = Math.Abs(trend.Slope) * (last - first).TotalSeconds;
-        double median = Median(residuals);
-        double spread = 1.4826 * Median([.. residuals.Select(r => Math.Abs(r - median))]);
-        return rise >= NoiseMultiple * spread;
-    }
+        double[] residuals = ArrayPool<double>.Shared.Rent(samples.Count);
+        try
+        {
+            int count = 0;
+            DateTimeOffset first = default;
+            DateTimeOffset last = default;
+            foreach ((DateTimeOffset time, double value) in samples)
+            {
+                if (double.IsFinite(value))
+                {
+                    first = count == 0 ? time : first;
+                    last = time;
+                    residuals[count++] = value - trend.ValueAt(time);
+                }
+            }
 
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        int middle = values.Count / 2;
-        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
+            Span<double> spread = residuals.AsSpan(0, count);
+            double median = RobustStatistics.Median(spread);
+            double sigma = RobustStatistics.SigmaFromMad(spread, median);
+            return Math.Abs(trend.Slope) * (last - first).TotalSeconds >= NoiseMultiple * sigma;
+        }
+        finally
+        {
+            ArrayPool<double>.Shared.Return(residuals);
+        }
     }
 }

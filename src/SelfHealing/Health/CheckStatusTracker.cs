@@ -13,6 +13,7 @@ internal sealed class CheckStatusTracker
 {
     private readonly ThresholdTracker _levels;
     private readonly string?[] _reasons = new string?[4];
+    private readonly HealthStatus?[] _statuses = new HealthStatus?[4];
 
     public CheckStatusTracker(string name, int samplesToWorsen, int samplesToRecover)
     {
@@ -32,7 +33,8 @@ internal sealed class CheckStatusTracker
     public HealthLevel Level => _levels.Level;
 
     /// <summary>Gets why the check is at its level: the description of the latest outcome at that level.</summary>
-    public string Reason => Level == HealthLevel.Healthy ? $"{Name} is healthy" : _reasons[(int)Level] ?? _levels.Reason;
+    public string Reason => Level == HealthLevel.Healthy ? $"{Name} is healthy"
+        : _reasons[(int)Level] ?? (_statuses[(int)Level] is { } status ? $"{Name} reported {status}" : _levels.Reason);
 
     public static HealthLevel LevelOf(HealthCheckOutcome outcome)
     {
@@ -50,7 +52,8 @@ internal sealed class CheckStatusTracker
     public HealthLevel Observe(HealthCheckOutcome outcome)
     {
         HealthLevel raw = LevelOf(outcome);
-        _reasons[(int)raw] = outcome.Result.Description ?? $"{Name} reported {outcome.Result.Status}";
+        _reasons[(int)raw] = outcome.Result.Description;
+        _statuses[(int)raw] = outcome.Result.Status;
         return _levels.Observe((int)raw);
     }
 }

@@ -25,15 +25,18 @@ internal sealed class ComponentState
     private readonly Lock _gate = new();
     private readonly Dictionary<string, ThresholdTracker> _thresholds;
     private readonly Dictionary<string, double> _latest = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, DateTimeOffset> _forecastAt = new(StringComparer.Ordinal);
     private readonly HealthSample?[] _history;
     private readonly CheckStatusTracker? _check;
     private readonly CheckStatusTracker? _probe;
     private readonly int _predictionSamples;
     private readonly TimeSpan _horizon;
+    private readonly TimeSpan _forecastEvery;
     private (HealthLevel Level, string Reason)? _reported;
     private int _next;
     private int _count;
     private HealthLevel _level;
+    private readonly string _healthyReason;
     private string _reason;
     private DateTimeOffset _since;
     private DateTimeOffset _checkedAt;
@@ -54,7 +57,8 @@ internal sealed class ComponentState
         _history = new HealthSample?[options.HistorySize];
         _predictionSamples = options.PredictionSamples;
         _horizon = options.PredictionHorizon;
-        _reason = $"{name} is healthy";
+        _forecastEvery = options.PredictionInterval;
+        _reason = _healthyReason = $"{name} is healthy";
     }
 
     public string Name { get; }
@@ -122,7 +126,7 @@ internal sealed class ComponentState
             _history[_next] = new HealthSample(now, _level, values);
             _next = (_next + 1) % _history.Length;
             _count = Math.Min(_count + 1, _history.Length);
-            return new ComponentEvaluation(before, _level, _reason, Forecast(reading.Values));
+            return new ComponentEvaluation(before, _level, _reason, Forecast(reading.Values, now));
         }
     }
 
@@ -179,49 +183,46 @@ internal sealed class ComponentState
     {
         HealthLevel level = HealthLevel.Healthy;
         string? reason = null;
-        void Consider(HealthLevel candidate, string why)
+        if (_check is { } check && check.Level > level)
         {
-            if (candidate > level)
-            {
-                (level, reason) = (candidate, why);
-            }
+            (level, reason) = (check.Level, check.Reason);
         }
 
-        if (_check is not null)
+        if (_probe is { } probe && probe.Level > level)
         {
-            Consider(_check.Level, _check.Reason);
+            (level, reason) = (probe.Level, probe.Reason);
         }
 
-        if (_probe is not null)
+        if (_reported is { } reported && reported.Level > level)
         {
-            Consider(_probe.Level, _probe.Reason);
-        }
-
-        if (_reported is { } reported)
-        {
-            Consider(reported.Level, reported.Reason);
+            (level, reason) = reported;
         }
 
         foreach (ThresholdTracker tracker in _thresholds.Values)
         {
-            Consider(tracker.Level, tracker.Reason);
+            if (tracker.Level > level)
+            {
+                (level, reason) = (tracker.Level, tracker.Reason);
+            }
         }
 
-        return (level, reason ?? $"{Name} is healthy");
+        return (level, reason ?? _healthyReason);
     }
 
-    // Forecasts each thresholded metric that this reading carried, from its recent history.
-    private List<(string Metric, BreachForecast? Forecast)> Forecast(IReadOnlyList<KeyValuePair<string, double>> values)
+    // Forecasts each thresholded metric that this reading carried, from its recent history, unless its last
+    // forecast is more recent than the prediction interval.
+    private (string Metric, BreachForecast? Forecast)[] Forecast(IReadOnlyList<KeyValuePair<string, double>> values, DateTimeOffset now)
     {
-        var forecasts = new List<(string, BreachForecast?)>();
+        List<(string, BreachForecast?)>? forecasts = null;
         if (_horizon <= TimeSpan.Zero)
         {
-            return forecasts;
+            return [];
         }
 
         foreach ((string metric, _) in values)
         {
-            if (!_thresholds.TryGetValue(metric, out ThresholdTracker? tracker))
+            if (!_thresholds.TryGetValue(metric, out ThresholdTracker? tracker)
+                || (_forecastAt.TryGetValue(metric, out DateTimeOffset last) && now - last < _forecastEvery))
             {
                 continue;
             }
@@ -236,20 +237,22 @@ internal sealed class ComponentState
                 }
             }
 
-            BreachForecast? forecast = null;
-            if (samples.Count >= _predictionSamples / 2)
+            if (samples.Count < _predictionSamples / 2)
             {
-                samples.Reverse();
-                forecast = BreachForecast.PredictValid(samples, tracker.InForce, _horizon);
-                if (forecast is not null && forecast.Level <= tracker.Level)
-                {
-                    forecast = null; // the metric is already there
-                }
+                continue; // too little history: no forecast yet, and the interval not started
             }
 
-            forecasts.Add((metric, forecast));
+            samples.Reverse();
+            BreachForecast? forecast = BreachForecast.PredictValid(samples, tracker.InForce, _horizon);
+            if (forecast is not null && forecast.Level <= tracker.Level)
+            {
+                forecast = null; // the metric is already there
+            }
+
+            _forecastAt[metric] = now;
+            (forecasts ??= []).Add((metric, forecast));
         }
 
-        return forecasts;
+        return forecasts is null ? [] : [.. forecasts];
     }
 }

@@ -20,22 +20,23 @@ internal sealed class HealthCheckRunner(IServiceScopeFactory scopes, TimeProvide
         ArgumentNullException.ThrowIfNull(registration);
         long started = time.GetTimestamp();
         bool timed = registration.Timeout > TimeSpan.Zero && registration.Timeout != Timeout.InfiniteTimeSpan;
-        using CancellationTokenSource linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using CancellationTokenSource? linked = timed ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken) : null;
+        CancellationToken token = linked?.Token ?? cancellationToken;
         await using AsyncServiceScope scope = scopes.CreateAsyncScope();
         HealthCheckResult result;
         try
         {
             IHealthCheck check = registration.Factory(scope.ServiceProvider);
             var context = new HealthCheckContext { Registration = registration };
-            Task<HealthCheckResult> running = Task.Run(() => check.CheckHealthAsync(context, linked.Token), linked.Token);
+            Task<HealthCheckResult> running = Task.Run(() => check.CheckHealthAsync(context, token), token);
             if (timed)
             {
-                Task timeout = Task.Delay(registration.Timeout, time, linked.Token);
+                Task timeout = Task.Delay(registration.Timeout, time, token);
                 Task first = await Task.WhenAny(running, timeout).ConfigureAwait(false);
                 if (first != running)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    await linked.CancelAsync().ConfigureAwait(false);
+                    await linked!.CancelAsync().ConfigureAwait(false);
                     _ = running.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                     result = new HealthCheckResult(registration.FailureStatus, $"{registration.Name} did not answer within its timeout of {registration.Timeout}.");
                     return new HealthCheckOutcome(registration.Name, result, time.GetElapsedTime(started), registration.Tags, TimedOut: true);

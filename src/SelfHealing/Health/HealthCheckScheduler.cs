@@ -150,7 +150,8 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
                     return _running;
                 }
 
-                _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                // The timer stays armed: should it fire during this run, it finds the run going and does nothing;
+                // the run re-arms it when it ends.
                 _running = RunCoreAsync();
                 return _running;
             }

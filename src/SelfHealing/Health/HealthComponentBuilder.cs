@@ -20,13 +20,17 @@ public sealed class HealthComponentBuilder
     /// <summary>Gets the service collection being configured.</summary>
     public IServiceCollection Services { get; }
 
-    /// <summary>Measures the component with <typeparamref name="TProbe"/>, resolved in a fresh scope for each run.</summary>
-    /// <typeparam name="TProbe">The probe; its dependencies come from the container.</typeparam>
+    /// <summary>
+    /// Measures the component with <typeparamref name="TProbe"/>, obtained in a fresh scope for each run: the
+    /// registered service when <typeparamref name="TProbe"/> is registered (register it as a singleton for a probe
+    /// that keeps state between runs), otherwise a new instance with its dependencies from the container.
+    /// </summary>
+    /// <typeparam name="TProbe">The probe.</typeparam>
     /// <returns>The builder.</returns>
     public HealthComponentBuilder UseProbe<TProbe>()
         where TProbe : class, IHealthProbe
     {
-        Services.AddKeyedScoped<IHealthProbe, TProbe>(Name);
+        Services.AddKeyedScoped<IHealthProbe>(Name, static (sp, _) => ActivatorUtilities.GetServiceOrCreateInstance<TProbe>(sp));
         return Configure(c => c.HasProbe = true);
     }
 

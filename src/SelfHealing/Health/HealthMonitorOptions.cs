@@ -41,6 +41,13 @@ public sealed class HealthMonitorOptions
     /// <value>Default 30; allowed 8 to 1,000.</value>
     public int PredictionSamples { get; set; } = 30;
 
+    /// <summary>
+    /// Gets or sets how often each metric's forecast is refreshed at most: a reading that comes sooner after the
+    /// last forecast of its metric does not forecast it again. <see cref="TimeSpan.Zero"/> forecasts on every reading.
+    /// </summary>
+    /// <value>Default 10 seconds; allowed zero to 1 hour.</value>
+    public TimeSpan PredictionInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Gets or sets whether each component's view is registered as its own health check, <c>selfhealing-health:{name}</c>.</summary>
     /// <value>Default <see langword="true"/>.</value>
     public bool ExposeComponentChecks { get; set; } = true;

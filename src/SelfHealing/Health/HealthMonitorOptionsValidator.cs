@@ -38,6 +38,7 @@ public sealed class HealthMonitorOptionsValidator : IValidateOptions<HealthMonit
         errors.Range(nameof(o.PredictionSamples), o.PredictionSamples, 8, 1000);
         errors.Range(nameof(o.HistorySize), o.HistorySize, Math.Max(10, o.PredictionSamples), 100_000);
         errors.Range(nameof(o.PredictionHorizon), o.PredictionHorizon, TimeSpan.Zero, TimeSpan.FromDays(1));
+        errors.Range(nameof(o.PredictionInterval), o.PredictionInterval, TimeSpan.Zero, TimeSpan.FromHours(1));
         foreach ((string component, HealthComponentOptions c) in o.Components)
         {
             string key = $"{nameof(o.Components)}:{component}";

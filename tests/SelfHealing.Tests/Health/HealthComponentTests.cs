@@ -86,6 +86,22 @@ public sealed class HealthComponentTests
     }
 
     [Fact]
+    public async Task A_probe_type_registered_in_the_container_is_the_instance_used_so_it_keeps_state_between_runs()
+    {
+        using IHost host = Build(b =>
+        {
+            b.Services.AddSingleton<CountingProbe>();
+            b.AddHealthComponent("orders", c => c.UseProbe<CountingProbe>());
+        });
+        HealthMonitor monitor = await StartAsync(host, "orders");
+        await monitor.CheckNowAsync("orders");
+        await monitor.CheckNowAsync("orders");
+        monitor.GetHealth("orders")!.Metrics["runs"].Should().Be(3);
+        host.Services.GetRequiredService<CountingProbe>().Runs.Should().Be(3);
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_probe_that_throws_or_does_not_answer_in_time_fails_the_component_with_the_reason()
     {
         Func<CancellationToken, ValueTask<HealthMetrics>> behaviour = _ => ValueTask.FromResult(new HealthMetrics());
@@ -369,6 +385,14 @@ public sealed class HealthComponentTests
         }
 
         public async Task<HealthAlert> NextAsync() => await _next.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+    }
+
+    private sealed class CountingProbe : IHealthProbe
+    {
+        public int Runs { get; private set; }
+
+        public ValueTask<HealthMetrics> ProbeAsync(CancellationToken cancellationToken) =>
+            ValueTask.FromResult(new HealthMetrics { Custom = new Dictionary<string, double> { ["runs"] = ++Runs } });
     }
 
     private sealed class ThrowingSink : IHealthAlertSink

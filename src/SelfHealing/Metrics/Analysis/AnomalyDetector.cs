@@ -13,7 +13,6 @@ namespace SelfHealing.Metrics.Analysis;
 /// <remarks>Not thread-safe: one writer per series (the collector feeds it as each bucket closes).</remarks>
 public sealed class AnomalyDetector
 {
-    private const double MadToSigma = 1.4826;       // for normal data, sigma = 1.4826 * MAD
 
     private readonly AnomalyDetectorOptions _options;
     private readonly double[] _window;
@@ -94,15 +93,8 @@ public sealed class AnomalyDetector
     {
         Span<double> values = _scratch.AsSpan(0, _count);
         _window.AsSpan(0, _count).CopyTo(values);
-        values.Sort();
-        double median = MedianOfSorted(values);
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = Math.Abs(values[i] - median);
-        }
-
-        values.Sort();
-        double scale = MadToSigma * MedianOfSorted(values);
+        double median = RobustStatistics.Median(values);
+        double scale = RobustStatistics.SigmaFromMad(values, median);
         if (scale <= 0)
         {
             // More than half the window is one value (an idle queue, a discrete count): the median deviation
@@ -130,11 +122,5 @@ public sealed class AnomalyDetector
         }
 
         return Math.Sqrt(squares / values.Length);
-    }
-
-    private static double MedianOfSorted(Span<double> sorted)
-    {
-        int middle = sorted.Length / 2;
-        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

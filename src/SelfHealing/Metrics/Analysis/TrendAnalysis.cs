@@ -1,3 +1,5 @@
+using System.Buffers;
+
 namespace SelfHealing.Metrics.Analysis;
 
 /// <summary>
@@ -15,7 +17,15 @@ public static class TrendAnalysis
     /// <returns>The trend; <see cref="TrendDirection.Stable"/> with confidence 0 for fewer than 3 usable points.</returns>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="significance"/> is not between 0 and 1 (exclusive).</exception>
     /// <exception cref="ArgumentException">The times are not in order.</exception>
-    public static Trend Analyze(IReadOnlyList<(DateTimeOffset Time, double Value)> points, double significance = 0.05)
+    public static Trend Analyze(IReadOnlyList<(DateTimeOffset Time, double Value)> points, double significance = 0.05) =>
+        Analyze(points, significance, directionOnly: false);
+
+    /// <summary>
+    /// Finds the trend; with <paramref name="directionOnly"/>, a series without a significant direction returns at
+    /// once as <see cref="TrendDirection.Stable"/> with a NaN slope and intercept (the Theil–Sen slope, the costly
+    /// part, is computed only for a significant direction).
+    /// </summary>
+    internal static Trend Analyze(IReadOnlyList<(DateTimeOffset Time, double Value)> points, double significance, bool directionOnly)
     {
         ArgumentNullException.ThrowIfNull(points);
         if (!(significance > 0 && significance < 1))
@@ -31,58 +41,91 @@ public static class TrendAnalysis
 
         DateTimeOffset end = usable[^1].Time;
         int n = usable.Count;
-        var t = new double[n];
-        var y = new double[n];
-        for (int i = 0; i < n; i++)
-        {
-            t[i] = (usable[i].Time - end).TotalSeconds;
-            y[i] = usable[i].Value;
-        }
+        int pairs = (n * (n - 1)) / 2;
 
-        if (n < 3)
+        // One pooled scratch array: times, values, sorted values (for ties), then the pairwise slopes (reused for
+        // the residuals, as there are at least as many pairs as points from 3 points on).
+        double[] scratch = ArrayPool<double>.Shared.Rent((3 * n) + Math.Max(pairs, n));
+        try
         {
-            return new Trend(TrendDirection.Stable, 0, Median(new List<double>(y)), 0, n, end);
-        }
-
-        var slopes = new List<double>((n * (n - 1)) / 2);
-        long s = 0;
-        var ties = new Dictionary<double, int>();
-        for (int i = 0; i < n; i++)
-        {
-            ties[y[i]] = ties.GetValueOrDefault(y[i]) + 1;
-            for (int j = i + 1; j < n; j++)
+            Span<double> t = scratch.AsSpan(0, n);
+            Span<double> y = scratch.AsSpan(n, n);
+            for (int i = 0; i < n; i++)
             {
-                s += Math.Sign(y[j] - y[i]);
-                double dt = t[j] - t[i];
-                if (dt > 0)
+                t[i] = (usable[i].Time - end).TotalSeconds;
+                y[i] = usable[i].Value;
+            }
+
+            Span<double> work = scratch.AsSpan(3 * n);
+            if (n < 3)
+            {
+                y.CopyTo(work);
+                return new Trend(TrendDirection.Stable, 0, RobustStatistics.Median(work[..n]), 0, n, end);
+            }
+
+            long s = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = i + 1; j < n; j++)
                 {
-                    slopes.Add((y[j] - y[i]) / dt);
+                    s += Math.Sign(y[j] - y[i]);
                 }
             }
-        }
 
-        double slope = slopes.Count == 0 ? 0 : Median(slopes);
-        var residuals = new List<double>(n);
-        for (int i = 0; i < n; i++)
+            // Mann–Kendall: variance of S with the correction for tied values, then a continuity-corrected z.
+            double variance = n * (n - 1.0) * ((2.0 * n) + 5) / 18.0;
+            Span<double> sorted = scratch.AsSpan(2 * n, n);
+            y.CopyTo(sorted);
+            sorted.Sort();
+            for (int i = 0; i < n;)
+            {
+                int tie = 1;
+                while (i + tie < n && sorted[i + tie] == sorted[i])
+                {
+                    tie++;
+                }
+
+                variance -= tie * (tie - 1.0) * ((2.0 * tie) + 5) / 18.0;
+                i += tie;
+            }
+
+            double z = variance <= 0 ? 0 : (s - Math.Sign(s)) / Math.Sqrt(variance);
+            double p = 2 * (1 - NormalCdf(Math.Abs(z)));
+            double confidence = Math.Clamp(1 - p, 0, 1);
+            if (directionOnly && !(p < significance))
+            {
+                return new Trend(TrendDirection.Stable, double.NaN, double.NaN, confidence, n, end);
+            }
+
+            int count = 0;
+            for (int i = 0; i < n; i++)
+            {
+                for (int j = i + 1; j < n; j++)
+                {
+                    double dt = t[j] - t[i];
+                    if (dt > 0)
+                    {
+                        work[count++] = (y[j] - y[i]) / dt;
+                    }
+                }
+            }
+
+            double slope = count == 0 ? 0 : RobustStatistics.Median(work[..count]);
+            for (int i = 0; i < n; i++)
+            {
+                work[i] = y[i] - (slope * t[i]);
+            }
+
+            double intercept = RobustStatistics.Median(work[..n]);
+            TrendDirection direction = p < significance && slope != 0
+                ? (s > 0 ? TrendDirection.Increasing : TrendDirection.Decreasing)
+                : TrendDirection.Stable;
+            return new Trend(direction, slope, intercept, confidence, n, end);
+        }
+        finally
         {
-            residuals.Add(y[i] - (slope * t[i]));
+            ArrayPool<double>.Shared.Return(scratch);
         }
-
-        double intercept = Median(residuals);
-
-        // Mann–Kendall: variance of S with the correction for tied values, then a continuity-corrected z.
-        double variance = n * (n - 1.0) * ((2.0 * n) + 5) / 18.0;
-        foreach (int tie in ties.Values)
-        {
-            variance -= tie * (tie - 1.0) * ((2.0 * tie) + 5) / 18.0;
-        }
-
-        double z = variance <= 0 ? 0 : (s - Math.Sign(s)) / Math.Sqrt(variance);
-        double p = 2 * (1 - NormalCdf(Math.Abs(z)));
-        TrendDirection direction = p < significance && slope != 0
-            ? (s > 0 ? TrendDirection.Increasing : TrendDirection.Decreasing)
-            : TrendDirection.Stable;
-        return new Trend(direction, slope, intercept, Math.Clamp(1 - p, 0, 1), n, end);
     }
 
     private static List<(DateTimeOffset Time, double Value)> Thin(IReadOnlyList<(DateTimeOffset Time, double Value)> points)
@@ -106,13 +149,6 @@ public static class TrendAnalysis
         }
 
         return usable;
-    }
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        int middle = values.Count / 2;
-        return values.Count % 2 == 1 ? values[middle] : (values[middle - 1] + values[middle]) / 2;
     }
 
     /// <summary>The standard normal distribution function, from the error function.</summary>
