@@ -7,11 +7,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SelfHealing;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.DependencyInjection;
 using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Metrics;
+using SelfHealing.Recovery;
+using SelfHealing.Storage;
 using SelfHealing.Telemetry;
 
 #pragma warning disable IDE0130 // Extension methods live in the DI namespace, where users look for them.
@@ -31,7 +34,8 @@ public static class SelfHealingServiceCollectionExtensions
     public const string HealthCheckTag = "selfhealing";
 
     /// <summary>
-    /// Adds SelfHealing: the event hub, the breaker registry, the metrics collector, the health monitor, health checks, meter instruments and the hosted services
+    /// Adds SelfHealing: the event hub, the breaker registry, the metrics collector, the health monitor, the recovery manager and
+    /// <see cref="ISelfHealing"/>, the state store (in memory), health checks, meter instruments and the hosted services
     /// that starts and stops them with the host. Calling it again adds nothing twice.
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -56,33 +60,25 @@ public static class SelfHealingServiceCollectionExtensions
     /// <param name="configure">Sets the options.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public static ISelfHealingBuilder ConfigureEvents(this ISelfHealingBuilder builder, Action<EventHubOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.Configure(configure);
-        return builder;
-    }
+    public static ISelfHealingBuilder ConfigureEvents(this ISelfHealingBuilder builder, Action<EventHubOptions> configure) => builder.ConfigureOptions(configure);
 
     /// <summary>Configures the metrics collector (also bound from <c>SelfHealing:Metrics</c>).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public static ISelfHealingBuilder ConfigureMetrics(this ISelfHealingBuilder builder, Action<MetricsCollectorOptions> configure)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        ArgumentNullException.ThrowIfNull(configure);
-        builder.Services.Configure(configure);
-        return builder;
-    }
+    public static ISelfHealingBuilder ConfigureMetrics(this ISelfHealingBuilder builder, Action<MetricsCollectorOptions> configure) => builder.ConfigureOptions(configure);
 
     /// <summary>Configures the health monitor (also bound from <c>SelfHealing:Health</c>).</summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the options.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
-    public static ISelfHealingBuilder ConfigureHealth(this ISelfHealingBuilder builder, Action<HealthMonitorOptions> configure)
+    public static ISelfHealingBuilder ConfigureHealth(this ISelfHealingBuilder builder, Action<HealthMonitorOptions> configure) => builder.ConfigureOptions(configure);
+
+    /// <summary>Adds <paramref name="configure"/> to a component's options.</summary>
+    internal static ISelfHealingBuilder ConfigureOptions<TOptions>(this ISelfHealingBuilder builder, Action<TOptions> configure)
+        where TOptions : class
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
@@ -150,14 +146,35 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetServices<HealthAlertSinkRegistration>()));
         HealthBuilderExtensions.AddComponentHealthChecks(services);
 
-        // Hosted services stop in reverse order: the monitor and the collector (added last) stop and report
-        // their last events before the hub completes.
+        services.TryAddSingleton<IStateStore, InMemoryStateStore>();
+        AddSectionOptions<RecoveryOptions, RecoveryOptionsValidator>(services, RecoveryOptionsValidator.Section);
+        services.TryAddSingleton(sp => new RecoveryManager(
+            sp.GetRequiredService<IOptionsMonitor<RecoveryOptions>>(),
+            sp.GetRequiredService<HealthMonitor>(),
+            sp.GetRequiredService<IEventHub>(),
+            sp.GetRequiredService<IStateStore>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp,
+            sp.GetServices<HealableComponentRegistration>(),
+            sp.GetService<IRecoveryApprovalGate>(),
+            sp.GetServices<IIncidentSink>(),
+            sp.GetService<ILogger<RecoveryManager>>()));
+        services.TryAddSingleton(sp => new SelfHealingSystem(
+            sp.GetRequiredService<HealthMonitor>(),
+            sp.GetRequiredService<RecoveryManager>(),
+            sp.GetRequiredService<IOptionsMonitor<RecoveryOptions>>()));
+        services.TryAddSingleton<ISelfHealing>(sp => sp.GetRequiredService<SelfHealingSystem>());
+
+        // Hosted services stop in reverse order: recovery, the monitor and the collector (added last) stop and
+        // report their last events before the hub completes; recovery stops before the monitor it relies on.
         services.AddHostedService<SelfHealingHostedService>();
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MetricsCollector>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<HealthMonitor>());
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RecoveryManager>());
     }
 
-    // Options of a single component: validated at start, bound from their section when the app has configuration.
+    // Options of a single component: validated at start, bound from their section when the app has configuration,
+    // and seen anew by IOptionsMonitor when the configuration reloads.
     private static void AddSectionOptions<TOptions, TValidator>(IServiceCollection services, string section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
@@ -165,5 +182,6 @@ public static class SelfHealingServiceCollectionExtensions
         services.AddOptions<TOptions>().ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         services.AddSingleton<IPostConfigureOptions<TOptions>>(sp => new OptionalConfigurationBinder<TOptions>(sp, _ => section));
+        services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(sp => new OptionalConfigurationChangeTokenSource<TOptions>(sp));
     }
 }

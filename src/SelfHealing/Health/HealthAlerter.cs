@@ -1,5 +1,5 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using SelfHealing.Events;
 
 namespace SelfHealing.Health;
 
@@ -10,13 +10,11 @@ namespace SelfHealing.Health;
 /// </summary>
 internal sealed partial class HealthAlerter
 {
-    private const int QueueCapacity = 1024;
     private readonly Dictionary<string, HealthAlert> _active = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private readonly Outlet[] _outlets;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private CancellationToken _stopping;
 
     public HealthAlerter(IEnumerable<HealthAlertSinkRegistration> sinks, TimeProvider time, ILogger logger)
     {
@@ -81,16 +79,7 @@ internal sealed partial class HealthAlerter
     }
 
     /// <summary>Delivers what is queued, then stops; when <paramref name="cancellationToken"/> fires, sinks are cancelled.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        _stopping = cancellationToken;
-        foreach (Outlet outlet in _outlets)
-        {
-            outlet.Complete();
-        }
-
-        await Task.WhenAll(_outlets.Select(o => o.Loop)).ConfigureAwait(false);
-    }
+    public Task StopAsync(CancellationToken cancellationToken) => Task.WhenAll(_outlets.Select(o => o.CompleteAsync(cancellationToken)));
 
     // Under _gate, so every sink sees a condition's notifications in order.
     private void Deliver(HealthAlert alert)
@@ -107,47 +96,31 @@ internal sealed partial class HealthAlerter
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Alert sink {Sink} is behind: alert {Key} dropped from its full queue")]
     private static partial void LogDropped(ILogger logger, string sink, string key);
 
-    private sealed class Outlet(HealthAlerter owner, HealthAlertSinkRegistration registration)
+    private sealed class Outlet
     {
-        private readonly Channel<HealthAlert> _queue = Channel.CreateBounded<HealthAlert>(
-            new BoundedChannelOptions(QueueCapacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            dropped => LogDropped(owner._logger, registration.Sink.GetType().Name, dropped.Key));
+        private readonly HealthAlertRoute _route;
+        private readonly SinkQueue<HealthAlert> _queue;
 
-        public Task Loop { get; private set; } = Task.CompletedTask;
+        public Outlet(HealthAlerter owner, HealthAlertSinkRegistration registration)
+        {
+            _route = registration.Route;
+            string sink = registration.Sink.GetType().Name;
+            _queue = new SinkQueue<HealthAlert>(
+                registration.Sink.SendAsync,
+                (ex, alert) => LogSinkFailed(owner._logger, ex, sink, alert.Key),
+                alert => LogDropped(owner._logger, sink, alert.Key));
+        }
 
-        public void Start() => Loop = Task.Run(RunAsync);
+        public void Start() => _queue.Start();
 
         public void Offer(HealthAlert alert)
         {
-            if (registration.Route.Matches(alert))
+            if (_route.Matches(alert))
             {
-                _queue.Writer.TryWrite(alert);
+                _queue.Offer(alert);
             }
         }
 
-        public void Complete() => _queue.Writer.TryComplete();
-
-        private async Task RunAsync()
-        {
-            await foreach (HealthAlert alert in _queue.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                CancellationToken abort = owner._stopping; // none until the monitor stops
-                if (abort.IsCancellationRequested)
-                {
-                    return;
-                }
-
-                try
-                {
-                    await registration.Sink.SendAsync(alert, abort).ConfigureAwait(false);
-                }
-#pragma warning disable CA1031 // A failing sink loses its alert, logged; the others and the monitor go on.
-                catch (Exception ex)
-#pragma warning restore CA1031
-                {
-                    LogSinkFailed(owner._logger, ex, registration.Sink.GetType().Name, alert.Key);
-                }
-            }
-        }
+        public Task CompleteAsync(CancellationToken stopping) => _queue.CompleteAsync(stopping);
     }
 }

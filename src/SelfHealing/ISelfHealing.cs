@@ -1,0 +1,50 @@
+using SelfHealing.Health;
+using SelfHealing.Recovery;
+
+namespace SelfHealing;
+
+/// <summary>
+/// The self-healing loop as one interface: detect, select a response, apply it, verify, learn, and the health of
+/// the whole system. <c>AddSelfHealing()</c> registers it; the loop also runs on its own from the event hub,
+/// so this is for code that wants to drive or inspect it (an admin endpoint, a runbook, a test).
+/// </summary>
+public interface ISelfHealing
+{
+    /// <summary>Checks a component now and tells what is wrong, if anything.</summary>
+    /// <param name="component">The component.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>The diagnosis, or <see langword="null"/> when the component is below the recovery trigger level (or unknown).</returns>
+    ValueTask<Diagnosis?> DetectAnomalyAsync(string component, CancellationToken cancellationToken = default);
+
+    /// <summary>Selects the plan that answers a diagnosis, in the order its strategies would be tried.</summary>
+    /// <param name="diagnosis">The diagnosis.</param>
+    /// <returns>A copy of the plan.</returns>
+    RecoveryPlan SelectResponse(Diagnosis diagnosis);
+
+    /// <summary>Runs the recovery of a diagnosed component (or joins the one running) and waits for it to end.</summary>
+    /// <param name="diagnosis">The diagnosis.</param>
+    /// <param name="cancellationToken">Stops waiting (the recovery goes on).</param>
+    /// <returns>The incident as the recovery left it.</returns>
+    Task<Incident> ApplyResponseAsync(Diagnosis diagnosis, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells whether a component counts as recovered now.</summary>
+    /// <param name="component">The component.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>Whether it is at or below the recovered level.</returns>
+    ValueTask<bool> VerifyRecoveryAsync(string component, CancellationToken cancellationToken = default);
+
+    /// <summary>Adds an incident's attempts to the statistics the plans are reordered by (once per incident).</summary>
+    /// <param name="incident">The incident.</param>
+    /// <param name="cancellationToken">Cancels storing.</param>
+    /// <returns>Whether the incident was new to the statistics.</returns>
+    ValueTask<bool> LearnFromIncidentAsync(Incident incident, CancellationToken cancellationToken = default);
+
+    /// <summary>Rolls every component up along the dependency graph.</summary>
+    /// <returns>The system's health.</returns>
+    SystemHealth GetHealthStatus();
+
+    /// <summary>Gets a healable component's healing level, or <see langword="null"/> for a component that is not healable.</summary>
+    /// <param name="component">The component.</param>
+    /// <returns>Its level.</returns>
+    HealingLevel? GetHealingLevel(string component);
+}

@@ -1,0 +1,442 @@
+using System.Globalization;
+using SelfHealing.Events;
+using SelfHealing.Health;
+
+namespace SelfHealing.Recovery;
+
+public sealed partial class RecoveryManager
+{
+    /// <summary>
+    /// Recovers a component now (as if the monitor had reported it) and waits for the run to end; joins the run
+    /// already going for it, if any.
+    /// </summary>
+    /// <param name="component">The component.</param>
+    /// <param name="failureType">The failure type (see <see cref="FailureTypes"/>).</param>
+    /// <param name="cancellationToken">Stops waiting (the run goes on).</param>
+    /// <returns>The incident as the run left it.</returns>
+    /// <exception cref="InvalidOperationException">The manager is not running.</exception>
+    public async Task<Incident> RecoverAsync(string component, string failureType, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(component);
+        ArgumentException.ThrowIfNullOrWhiteSpace(failureType);
+        if (Volatile.Read(ref _started) != 1)
+        {
+            throw new InvalidOperationException("The recovery manager is not running.");
+        }
+
+        RecoveryRun? run = Trigger(component, failureType, null, null, $"recovery of {component} requested ({failureType})");
+        if (run is null)
+        {
+            throw new InvalidOperationException("The recovery manager is not running.");
+        }
+
+        await run.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return run.Record.Current;
+    }
+
+    /// <summary>A task that ends when no recovery of the component is running.</summary>
+    internal Task WhenIdle(string component)
+    {
+        lock (_gate)
+        {
+            return _runs.TryGetValue(component, out RecoveryRun? run) ? run.Completion : Task.CompletedTask;
+        }
+    }
+
+    /// <summary>Tells whether a component counts as recovered now: its verification delegate, or the health monitor after checking it now.</summary>
+    /// <param name="component">The component.</param>
+    /// <param name="cancellationToken">Cancels the check.</param>
+    /// <returns>Whether it is at or below <see cref="RecoveryOptions.RecoveredLevel"/>.</returns>
+    public async ValueTask<bool> IsRecoveredAsync(string component, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        if (_components.TryGetValue(component, out Healable? target) && target.Verification is { } verify)
+        {
+            return await verify(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _monitor.CheckNowAsync(component).WaitAsync(cancellationToken).ConfigureAwait(false);
+        return (_monitor.GetHealth(component)?.Level ?? HealthLevel.Healthy) <= Options.RecoveredLevel;
+    }
+
+    // Opens (or joins) the component's incident and starts its run, unless one is running: then the news goes
+    // into that run's timeline. Returns the run, or null when the manager is not running.
+    private RecoveryRun? Trigger(string component, string failureType, HealthLevel? level, IReadOnlyList<string>? affectedBy, string message)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        Incident? opened = null;
+        RecoveryRun run;
+        lock (_gate)
+        {
+            if (_stopping.IsCancellationRequested)
+            {
+                return null;
+            }
+
+            if (_runs.TryGetValue(component, out RecoveryRun? running))
+            {
+                running.Record.Note(now, "event", message);
+                return running;
+            }
+
+            if (!_open.TryGetValue(component, out IncidentRecord? record))
+            {
+                record = new IncidentRecord(Diagnose(component, failureType, level, affectedBy ?? _monitor.GetHealth(component)?.AffectedBy ?? [], message, now));
+                _open[component] = record;
+                opened = record.Current;
+            }
+            else
+            {
+                record.Note(now, "event", message);
+            }
+
+            run = new RecoveryRun(record);
+            _runs[component] = run;
+            run.Completion = Task.Run(() => RunAsync(run, component), CancellationToken.None);
+        }
+
+        if (opened is not null)
+        {
+            Announce(opened, notify: true);
+        }
+
+        return run;
+    }
+
+    // The incident's first snapshot: the probable root cause (of the component and its troubled upstream
+    // components, the one whose trouble shows first in the recent events) and the related events.
+    private Incident Diagnose(string component, string failureType, HealthLevel? level, IReadOnlyList<string> affectedBy, string message, DateTimeOffset now)
+    {
+        var subjects = new HashSet<string>(StringComparer.Ordinal) { component };
+        var pending = new Stack<string>([component]);
+        while (pending.Count > 0 && subjects.Count < 1000)
+        {
+            foreach (string dependency in _monitor.GetHealth(pending.Pop())?.DependsOn ?? [])
+            {
+                if (subjects.Add(dependency))
+                {
+                    pending.Push(dependency);
+                }
+            }
+        }
+
+        var related = _recent.About(subjects, now - Options.DiagnosisWindow);
+        string[] candidates = [.. affectedBy, component];
+        string rootCause = affectedBy.Count == 0 ? component
+            : candidates
+                .Select(c => (Name: c, First: related.Where(e => e.Bad && e.Subject == c).Select(e => (DateTimeOffset?)e.Time).FirstOrDefault()))
+                .OrderBy(c => c.First ?? DateTimeOffset.MaxValue)
+                .First().Name;
+        long number = Interlocked.Increment(ref _incidentNumber);
+        string id = string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMddHHmmss}-{number:D4}-{component}");
+        List<IncidentEntry> timeline = [.. related.Select(e => new IncidentEntry(e.Time, "event", e.Message))];
+        timeline.Add(new IncidentEntry(now, "diagnosis", rootCause == component
+            ? $"{message}; probable root cause: {component} itself"
+            : $"{message}; probable root cause: {rootCause} (upstream in trouble: {string.Join(", ", affectedBy)})"));
+        return new Incident(id, component, failureType, IncidentStatus.Open, now, now)
+        {
+            RootCause = rootCause,
+            AffectedBy = affectedBy,
+            Level = level,
+            Timeline = timeline,
+        };
+    }
+
+    private async Task RunAsync(RecoveryRun run, string component)
+    {
+        IncidentRecord record = run.Record;
+        try
+        {
+            await RunCoreAsync(record, component, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            Close(record, IncidentStatus.Escalated, "escalation", "the recovery manager stopped before the recovery ended.");
+        }
+#pragma warning disable CA1031 // A bug or a throwing gate must not kill the loop: the incident is escalated with the error.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            LogRunFailed(_logger, ex, component);
+            Close(record, IncidentStatus.Escalated, "escalation", $"the recovery failed with {ex.GetType().Name}: {ex.Message}");
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _runs.Remove(component);
+            }
+        }
+    }
+
+    private async Task RunCoreAsync(IncidentRecord record, string component, CancellationToken stopping)
+    {
+        Incident incident = record.Current;
+
+        // Dependencies first: wait for the runs of troubled upstream components, then look again.
+        Task[] upstream;
+        lock (_gate)
+        {
+            upstream = [.. incident.AffectedBy.Select(d => _runs.GetValueOrDefault(d)?.Completion).OfType<Task>()];
+        }
+
+        if (upstream.Length > 0)
+        {
+            Note(record, "diagnosis", $"waiting for the recovery of {string.Join(", ", incident.AffectedBy)} first");
+            await Task.WhenAll(upstream).ConfigureAwait(false);
+            if (await IsRecoveredAsync(component, stopping).ConfigureAwait(false))
+            {
+                Close(record, IncidentStatus.Resolved, "resolution", $"{component} recovered with {string.Join(", ", incident.AffectedBy)}.");
+                return;
+            }
+        }
+
+        if (!_components.TryGetValue(component, out Healable? target))
+        {
+            Close(record, IncidentStatus.Escalated, "escalation", $"{component} is not a healable component: a human has to act.");
+            return;
+        }
+
+        RecoveryOptions options = Options;
+        if (!options.AutomaticRecovery)
+        {
+            Close(record, IncidentStatus.Escalated, "escalation", "automatic recovery is switched off: a human has to act.");
+            return;
+        }
+
+        RecoveryPlan plan = SelectPlan(component, incident.FailureType);
+        IReadOnlyList<RecoveryStrategy> strategies = plan.Strategies;
+        record.Change(i => i with { Status = IncidentStatus.Recovering, Plan = strategies });
+        Note(record, "diagnosis", $"plan: {string.Join(", then ", strategies)}");
+        HealthLevel before = _monitor.GetHealth(component)?.Level ?? incident.Level ?? HealthLevel.Failed;
+        var skipped = new List<string>();
+        foreach (RecoveryStrategy strategy in strategies)
+        {
+            if (strategy == RecoveryStrategy.ManualIntervention)
+            {
+                break;
+            }
+
+            if (!target.Component.Capabilities.HasFlag(Capability(strategy)))
+            {
+                skipped.Add($"{strategy} (not supported)");
+                Note(record, "action", $"{strategy} skipped: {component} does not support it");
+                continue;
+            }
+
+            RiskLevel risk = Options.RiskOf(strategy);
+            if (risk > Options.AutoApproveUpTo && !await ApproveAsync(record, strategy, risk, stopping).ConfigureAwait(false))
+            {
+                skipped.Add($"{strategy} (not approved)");
+                continue;
+            }
+
+            TimeSpan delay = plan.RetryDelay;
+            for (int attempt = 1; attempt <= plan.MaxRetries + 1; attempt++)
+            {
+                options = Options;
+                if (!options.AutomaticRecovery)
+                {
+                    Close(record, IncidentStatus.Escalated, "escalation", "automatic recovery was switched off during the recovery: a human has to act.");
+                    return;
+                }
+
+                if (await AttemptAsync(record, target, plan, strategy, attempt, risk, before, options, stopping).ConfigureAwait(false))
+                {
+                    Close(record, IncidentStatus.Resolved, "resolution", $"{component} recovered after {strategy} (attempt {attempt}).");
+                    return;
+                }
+
+                if (attempt <= plan.MaxRetries)
+                {
+                    await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
+                    delay *= plan.BackoffFactor;
+                }
+            }
+        }
+
+        string tried = string.Join(", ", record.Current.Attempts.Select(a => $"{a.Strategy} #{a.Attempt}"));
+        Close(record, IncidentStatus.Escalated, "escalation", $"nothing recovered {component} (tried: {(tried.Length == 0 ? "nothing" : tried)}"
+            + (skipped.Count == 0 ? "" : $"; skipped: {string.Join(", ", skipped)}") + "): a human has to act.");
+    }
+
+    // One attempt: checkpoint (risky actions, rollback on), act, verify, roll back if worse, learn.
+    private async Task<bool> AttemptAsync(
+        IncidentRecord record,
+        Healable target,
+        RecoveryPlan plan,
+        RecoveryStrategy strategy,
+        int attempt,
+        RiskLevel risk,
+        HealthLevel before,
+        RecoveryOptions options,
+        CancellationToken stopping)
+    {
+        ComponentCheckpoint? checkpoint = null;
+        if (options.Rollback && risk >= RiskLevel.Medium && target.Component.Capabilities.HasFlag(RecoveryCapabilities.Checkpoint))
+        {
+            checkpoint = await target.Component.CheckpointAsync(stopping).ConfigureAwait(false);
+            checkpoint = checkpoint.TakenAt == default ? checkpoint with { TakenAt = _time.GetUtcNow() } : checkpoint;
+        }
+
+        long started = _time.GetTimestamp();
+        Note(record, "action", $"{strategy}, attempt {attempt}{(checkpoint is null ? "" : ", after a checkpoint")}");
+        bool recovered = false;
+        try
+        {
+            await ActAsync(target.Component, strategy, plan, stopping).ConfigureAwait(false);
+            recovered = await VerifyAsync(target, options, stopping).ConfigureAwait(false);
+            Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // An action that throws is a failed attempt, recorded; the plan goes on.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Note(record, "action", $"{strategy} threw {ex.GetType().Name}: {ex.Message}");
+        }
+
+        TimeSpan duration = _time.GetElapsedTime(started);
+        bool rolledBack = false;
+        HealthLevel after = _monitor.GetHealth(target.Name)?.Level ?? before;
+        if (!recovered && checkpoint is not null && after > before)
+        {
+            await target.Component.RestoreAsync(checkpoint, stopping).ConfigureAwait(false);
+            rolledBack = true;
+            Note(record, "rollback", $"{target.Name} went from {before} to {after} after {strategy}: checkpoint of {checkpoint.TakenAt:O} restored");
+        }
+
+        var outcome = new RecoveryAttempt(strategy, attempt, recovered, duration, rolledBack);
+        record.Change(i => i with { Attempts = [.. i.Attempts, outcome] });
+        if (options.Learning)
+        {
+            await LearnAsync(record.Current.FailureType, outcome, stopping).ConfigureAwait(false);
+        }
+
+        return recovered;
+    }
+
+    private static ValueTask ActAsync(IHealableComponent component, RecoveryStrategy strategy, RecoveryPlan plan, CancellationToken stopping) => strategy switch
+    {
+        RecoveryStrategy.Restart => component.RestartAsync(stopping),
+        RecoveryStrategy.Reconfigure => component.ReconfigureAsync(plan.Parameters.AsReadOnly(), stopping),
+        RecoveryStrategy.Fallback => component.SetFallbackAsync(true, stopping),
+        RecoveryStrategy.ScaleResources => component.ScaleAsync(plan.ScaleFactor, stopping),
+        _ => throw new InvalidOperationException($"{strategy} is not an action."),
+    };
+
+    private static RecoveryCapabilities Capability(RecoveryStrategy strategy) => strategy switch
+    {
+        RecoveryStrategy.Restart => RecoveryCapabilities.Restart,
+        RecoveryStrategy.Reconfigure => RecoveryCapabilities.Reconfigure,
+        RecoveryStrategy.Fallback => RecoveryCapabilities.Fallback,
+        RecoveryStrategy.ScaleResources => RecoveryCapabilities.ScaleResources,
+        _ => RecoveryCapabilities.None,
+    };
+
+    // Checks the component now, then every VerificationInterval, until it counts as recovered or the deadline passes.
+    private async Task<bool> VerifyAsync(Healable target, RecoveryOptions options, CancellationToken stopping)
+    {
+        long started = _time.GetTimestamp();
+        while (true)
+        {
+            if (await IsRecoveredAsync(target.Name, stopping).ConfigureAwait(false))
+            {
+                return true;
+            }
+
+            if (_time.GetElapsedTime(started) + options.VerificationInterval > options.VerificationTimeout)
+            {
+                return false;
+            }
+
+            await Task.Delay(options.VerificationInterval, _time, stopping).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> ApproveAsync(IncidentRecord record, RecoveryStrategy strategy, RiskLevel risk, CancellationToken stopping)
+    {
+        RecoveryOptions options = Options;
+        Note(record, "approval", $"{strategy} is {risk} risk: asking for approval");
+        using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        bool approved;
+        try
+        {
+            approved = await _approval.ApproveAsync(new RecoveryApprovalRequest(record.Current, strategy, risk), timeout.Token)
+                .AsTask().WaitAsync(options.ApprovalTimeout, _time, stopping).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            await timeout.CancelAsync().ConfigureAwait(false);
+            Note(record, "approval", $"{strategy} not approved within {options.ApprovalTimeout}: denied");
+            return false;
+        }
+
+        Note(record, "approval", approved ? $"{strategy} approved" : $"{strategy} denied");
+        return approved;
+    }
+
+    private void ResolveIfIdle(string component, string message)
+    {
+        IncidentRecord? record;
+        lock (_gate)
+        {
+            if (_runs.ContainsKey(component) || !_open.TryGetValue(component, out record))
+            {
+                return;
+            }
+        }
+
+        Close(record, IncidentStatus.Resolved, "resolution", message);
+    }
+
+    private void Note(IncidentRecord record, string kind, string message) =>
+        Announce(record.Note(_time.GetUtcNow(), kind, message), notify: false);
+
+    private void Close(IncidentRecord record, IncidentStatus status, string kind, string message)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        Incident closed = record.Change(i => i with
+        {
+            Status = status,
+            UpdatedAt = now,
+            ClosedAt = now,
+            Timeline = [.. i.Timeline, new IncidentEntry(now, kind, message)],
+        });
+        Incident? evicted = null;
+        lock (_gate)
+        {
+            _open.Remove(closed.Component);
+            _closed.AddLast(closed);
+            if (_closed.Count > Options.IncidentHistory)
+            {
+                evicted = _closed.First!.Value;
+                _closed.RemoveFirst();
+            }
+        }
+
+        Announce(closed, notify: true);
+        if (evicted is not null)
+        {
+            Persist(evicted, delete: true);
+        }
+    }
+
+    // Every change is published and stored; openings and closings also go to the sinks.
+    private void Announce(Incident incident, bool notify)
+    {
+        _hub.Publish(new IncidentChanged(EventSource, incident.UpdatedAt, incident));
+        if (notify)
+        {
+            foreach (SinkQueue<Incident> sink in _sinks)
+            {
+                sink.Offer(incident);
+            }
+        }
+
+        Persist(incident, delete: false);
+    }
+}

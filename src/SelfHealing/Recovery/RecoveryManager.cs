@@ -1,0 +1,377 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SelfHealing.CircuitBreakers;
+using SelfHealing.Events;
+using SelfHealing.Health;
+using SelfHealing.Metrics;
+using SelfHealing.Storage;
+
+namespace SelfHealing.Recovery;
+
+/// <summary>
+/// Joins health, breakers and healable components into a loop: on a <see cref="HealthChanged"/> at or above
+/// <see cref="RecoveryOptions.TriggerLevel"/> (or its breaker opening, or a planned anomaly or forecast), it opens an
+/// incident, diagnoses the probable root cause along the dependency graph, waits for the recovery of failing
+/// dependencies, selects a plan, and runs it: each strategy the component supports, through the approval gate
+/// when it is risky, verified through the health monitor within a deadline, retried with backoff, rolled back
+/// when it made things worse, and finally escalated. Outcomes are learned per failure type and strategy; incidents
+/// and statistics go to the <see cref="IStateStore"/>. One component is never recovered by two runs at once;
+/// independent components recover in parallel. Registered and started by <c>AddSelfHealing()</c>.
+/// </summary>
+public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
+{
+    /// <summary>The source name on the events the manager publishes.</summary>
+    public const string EventSource = "recovery";
+
+    /// <summary>The store collection of incidents.</summary>
+    public const string IncidentCollection = "recovery.incidents";
+
+    /// <summary>The store collection of strategy statistics.</summary>
+    public const string StatisticsCollection = "recovery.statistics";
+
+    /// <summary>The metric tag that ties an anomaly to a component.</summary>
+    public const string ComponentTag = "component";
+
+    private readonly IOptionsMonitor<RecoveryOptions> _optionsMonitor;
+    private readonly HealthMonitor _monitor;
+    private readonly IEventHub _hub;
+    private readonly IStateStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly IServiceProvider _services;
+    private readonly IReadOnlyList<HealableComponentRegistration> _registrations;
+    private readonly IRecoveryApprovalGate _approval;
+    private readonly SinkQueue<Incident>[] _sinks;
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, RecoveryRun> _runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IncidentRecord> _open = new(StringComparer.Ordinal);
+    private readonly LinkedList<Incident> _closed = new();
+    private readonly ConcurrentDictionary<(string FailureType, RecoveryStrategy Strategy), StrategyStatistics> _statistics = new();
+    private readonly ConcurrentDictionary<(string FailureType, string? Component), RecoveryPlan> _plans = new();
+    private readonly HashSet<string> _learned = new(StringComparer.Ordinal);
+    private readonly RecentEvents _recent = new(4096);
+    private readonly CancellationTokenSource _stopping = new();
+    private Dictionary<string, Healable> _components = new(StringComparer.Ordinal);
+    private RecoveryOptions _options;
+    private EventSubscription? _subscription;
+    private Task _loop = Task.CompletedTask;
+    private long _incidentNumber;
+    private int _started;
+
+    /// <summary>Creates a manager.</summary>
+    /// <param name="options">The options, read again on every decision (the switches work at runtime).</param>
+    /// <param name="monitor">The health monitor: the news, the dependency graph and verification.</param>
+    /// <param name="hub">Where events come from and go.</param>
+    /// <param name="store">Where incidents and statistics are kept.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="services">Creates the healable components at start.</param>
+    /// <param name="components">The healable components.</param>
+    /// <param name="approval">The approval gate for risky actions; <see cref="DenyingApprovalGate"/> when <see langword="null"/>.</param>
+    /// <param name="sinks">Incident sinks besides the log.</param>
+    /// <param name="logger">The logger.</param>
+    /// <exception cref="ArgumentException">An option is invalid; the message names each problem.</exception>
+    public RecoveryManager(
+        IOptionsMonitor<RecoveryOptions> options,
+        HealthMonitor monitor,
+        IEventHub hub,
+        IStateStore store,
+        TimeProvider timeProvider,
+        IServiceProvider services,
+        IEnumerable<HealableComponentRegistration> components,
+        IRecoveryApprovalGate? approval = null,
+        IEnumerable<IIncidentSink>? sinks = null,
+        ILogger<RecoveryManager>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(monitor);
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(components);
+        RecoveryOptionsValidator.ThrowIfInvalid(options.CurrentValue);
+        _optionsMonitor = options;
+        _options = options.CurrentValue.Copy();
+        _monitor = monitor;
+        _hub = hub;
+        _store = store;
+        _time = timeProvider;
+        _services = services;
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _registrations = [.. components];
+        foreach (IGrouping<string, HealableComponentRegistration> twice in _registrations.GroupBy(r => r.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            throw new ArgumentException($"The healable component '{twice.Key}' is registered {twice.Count()} times; allowed: once.", nameof(components));
+        }
+
+        _approval = approval ?? new DenyingApprovalGate();
+        IEnumerable<IIncidentSink> all = [new LoggingIncidentSink(_logger), .. sinks ?? []];
+        _sinks = [.. all.Select(sink => new SinkQueue<Incident>(
+            sink.NotifyAsync,
+            (ex, incident) => LogSinkFailed(_logger, ex, sink.GetType().Name, incident.Id),
+            incident => LogSinkDropped(_logger, sink.GetType().Name, incident.Id)))];
+        foreach (RecoveryPlan plan in _options.Plans)
+        {
+            _plans[(plan.FailureType, plan.Component)] = plan.Copy();
+        }
+    }
+
+    /// <summary>Gets the incidents not closed yet.</summary>
+    public IReadOnlyList<Incident> OpenIncidents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _open.Values.Select(r => r.Current).OrderBy(i => i.OpenedAt)];
+            }
+        }
+    }
+
+    /// <summary>Gets the closed incidents kept (the last <see cref="RecoveryOptions.IncidentHistory"/>), oldest first.</summary>
+    public IReadOnlyList<Incident> IncidentHistory
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _closed];
+            }
+        }
+    }
+
+    /// <summary>Gets what has been learned: every (failure type, strategy) tried, ordered by failure type then success rate.</summary>
+    public IReadOnlyList<StrategyStatistics> Statistics =>
+        [.. _statistics.Values.OrderBy(s => s.FailureType, StringComparer.Ordinal).ThenByDescending(s => s.SuccessRate).ThenBy(s => s.Strategy)];
+
+    /// <summary>Gets the healing level of a healable component, or <see langword="null"/> for an unknown name.</summary>
+    /// <param name="component">The component.</param>
+    /// <returns>Its level.</returns>
+    public HealingLevel? LevelOf(string component) => _registrations.FirstOrDefault(r => r.Name == component)?.Level;
+
+    // The options in force: the latest valid ones (an invalid reload is logged and ignored).
+    private RecoveryOptions Options
+    {
+        get
+        {
+            try
+            {
+                RecoveryOptions current = _optionsMonitor.CurrentValue;
+                if (!ReferenceEquals(current, _lastSeen))
+                {
+                    RecoveryOptionsValidator.ThrowIfInvalid(current);
+                    _lastSeen = current;
+                    _options = current.Copy();
+                }
+            }
+            catch (Exception ex) when (ex is OptionsValidationException or ArgumentException)
+            {
+                LogInvalidReload(_logger, ex.Message);
+            }
+
+            return _options;
+        }
+    }
+
+    private RecoveryOptions? _lastSeen;
+
+    /// <summary>Adds a plan, or replaces the plan for the same failure type and component.</summary>
+    /// <param name="plan">The plan; copied.</param>
+    /// <exception cref="ArgumentException">The plan is invalid (the message names each problem).</exception>
+    public void AddPlan(RecoveryPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        plan.Check(nameof(plan)).ThrowIfAny(nameof(plan));
+        _plans[(plan.FailureType, plan.Component)] = plan.Copy();
+    }
+
+    /// <summary>Removes a plan.</summary>
+    /// <param name="failureType">Its failure type.</param>
+    /// <param name="component">Its component, or <see langword="null"/> for the plan for every component.</param>
+    /// <returns>Whether there was such a plan.</returns>
+    public bool RemovePlan(string failureType, string? component = null) => _plans.TryRemove((failureType, component), out _);
+
+    /// <summary>
+    /// Selects the plan for a component and failure type: its own plan, else the plan for every component, else
+    /// the default plan (restart, then fallback, then escalate), with the strategies reordered by success rate
+    /// when the plan allows it, learning is on and the component's level is Advanced or Full.
+    /// </summary>
+    /// <param name="component">The component.</param>
+    /// <param name="failureType">The failure type.</param>
+    /// <returns>A copy of the plan, its fallbacks in the order they will be tried.</returns>
+    public RecoveryPlan SelectPlan(string component, string failureType)
+    {
+        ArgumentNullException.ThrowIfNull(component);
+        ArgumentNullException.ThrowIfNull(failureType);
+        RecoveryOptions options = Options;
+        RecoveryPlan plan = (_plans.GetValueOrDefault((failureType, component)) ?? _plans.GetValueOrDefault((failureType, null)))?.Copy()
+            ?? DefaultPlan(failureType);
+        HealingLevel level = LevelOf(component) ?? HealingLevel.Basic;
+        if (plan.PreferLearned && options.Learning && level >= HealingLevel.Advanced)
+        {
+            IReadOnlyList<RecoveryStrategy> planned = plan.Strategies;
+            List<RecoveryStrategy> ordered = [.. planned
+                .Select((strategy, index) => (strategy, index, stats: _statistics.GetValueOrDefault((failureType, strategy))))
+                .OrderByDescending(s => s.strategy != RecoveryStrategy.ManualIntervention)
+                .ThenByDescending(s => s.stats is { } known && known.Attempts >= options.MinimumSamplesToLearn ? known.SuccessRate : 0.5)
+                .ThenBy(s => s.index)
+                .Select(s => s.strategy)];
+            plan.Primary = ordered[0];
+            plan.Fallbacks.Clear();
+            foreach (RecoveryStrategy strategy in ordered.Skip(1))
+            {
+                plan.Fallbacks.Add(strategy);
+            }
+        }
+
+        return plan;
+    }
+
+    private static RecoveryPlan DefaultPlan(string failureType)
+    {
+        var plan = new RecoveryPlan { FailureType = failureType, Primary = RecoveryStrategy.Restart };
+        plan.Fallbacks.Add(RecoveryStrategy.Fallback);
+        plan.Fallbacks.Add(RecoveryStrategy.ManualIntervention);
+        return plan;
+    }
+
+    private bool HasPlan(string component, string failureType) =>
+        _plans.ContainsKey((failureType, component)) || _plans.ContainsKey((failureType, null));
+
+    /// <summary>Starts: loads statistics and incident history from the store, creates the components, and listens to the hub.</summary>
+    /// <param name="cancellationToken">Cancels loading.</param>
+    /// <returns>A task that ends when the manager listens.</returns>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 1) == 1)
+        {
+            return;
+        }
+
+        _components = _registrations.ToDictionary(
+            r => r.Name,
+            r => new Healable(r.Name, r.Level, r.Factory(_services), r.Verification),
+            StringComparer.Ordinal);
+        await LoadAsync(cancellationToken).ConfigureAwait(false);
+        foreach (SinkQueue<Incident> sink in _sinks)
+        {
+            sink.Start();
+        }
+
+        _subscription = _hub.Subscribe("recovery", e => e is HealthChanged or CircuitStateChanged or AnomalyDetected or BreachPredicted);
+        _loop = Task.Run(() => ListenAsync(_subscription), CancellationToken.None);
+    }
+
+    /// <summary>Stops listening, cancels running recoveries, waits for them, and delivers queued notifications.</summary>
+    /// <param name="cancellationToken">When it fires, sinks still delivering are cancelled.</param>
+    /// <returns>A task that ends when everything has stopped.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (Interlocked.Exchange(ref _started, 2) != 1)
+        {
+            return;
+        }
+
+        _subscription?.Dispose();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(false);
+        Task[] running;
+        lock (_gate)
+        {
+            running = [.. _runs.Values.Select(r => r.Completion)];
+        }
+
+        await Task.WhenAll(running).ConfigureAwait(false);
+        await CompleteWritesAsync().ConfigureAwait(false);
+        await Task.WhenAll(_sinks.Select(s => s.CompleteAsync(cancellationToken))).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    private async Task ListenAsync(EventSubscription subscription)
+    {
+        try
+        {
+            await foreach (SelfHealingEvent e in subscription.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                OnEvent(e);
+            }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Handles one event as the listener would.</summary>
+    internal void OnEvent(SelfHealingEvent e)
+    {
+        RecoveryOptions options = Options;
+        switch (e)
+        {
+            case HealthChanged h:
+                _recent.Add(h.Timestamp, h.Component, $"health: {h.Component} went from {h.PreviousLevel} to {h.Level}: {h.Reason}", h.Level > h.PreviousLevel);
+                if (h.Level >= options.TriggerLevel)
+                {
+                    Trigger(h.Component, h.Level.ToString(), h.Level, h.AffectedBy, $"{h.Component} is {h.Level}: {h.Reason}");
+                }
+                else if (h.Level <= options.RecoveredLevel)
+                {
+                    ResolveIfIdle(h.Component, $"{h.Component} is {h.Level} again without an action.");
+                }
+
+                break;
+            case CircuitStateChanged c:
+                bool opened = c.State is CircuitState.Open or CircuitState.Isolated;
+                _recent.Add(c.Timestamp, c.CircuitName, $"breaker: {c.CircuitName} went from {c.PreviousState} to {c.State}: {c.Reason}", opened);
+                if (c.State == CircuitState.Open && _components.ContainsKey(c.CircuitName))
+                {
+                    Trigger(c.CircuitName, FailureTypes.CircuitOpen, null, null, $"the breaker {c.CircuitName} opened: {c.Reason}");
+                }
+
+                break;
+            case AnomalyDetected a:
+                string subject = a.Tags.TryGetValue(ComponentTag, out string component) ? component : a.Metric;
+                _recent.Add(a.Timestamp, subject, $"anomaly: {a.Metric} is {a.Anomaly.Value:G4}, expected {a.Anomaly.LowerBound:G4} to {a.Anomaly.UpperBound:G4}", true);
+                if (subject == component && _components.ContainsKey(component) && HasPlan(component, FailureTypes.Anomaly))
+                {
+                    Trigger(component, FailureTypes.Anomaly, null, null, $"anomaly on {a.Metric}");
+                }
+
+                break;
+            case BreachPredicted b:
+                _recent.Add(b.Timestamp, b.Component, $"forecast: {b.Component} {b.Metric} reaches {b.Forecast.Level} in about {b.Forecast.TimeUntil.TotalSeconds:0} s", true);
+                if (_components.TryGetValue(b.Component, out Healable? target) && target.Level >= HealingLevel.Advanced && HasPlan(b.Component, FailureTypes.Predicted))
+                {
+                    Trigger(b.Component, FailureTypes.Predicted, null, null, $"{b.Metric} is forecast to reach {b.Forecast.Level}");
+                }
+
+                break;
+        }
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Recovery options reloaded with errors; the previous options stay in force: {Errors}")]
+    private static partial void LogInvalidReload(ILogger logger, string errors);
+
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Incident sink {Sink} failed to deliver incident {Id}")]
+    private static partial void LogSinkFailed(ILogger logger, Exception exception, string sink, string id);
+
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Incident sink {Sink} is behind: incident {Id} dropped from its full queue")]
+    private static partial void LogSinkDropped(ILogger logger, string sink, string id);
+
+    private sealed record Healable(string Name, HealingLevel Level, IHealableComponent Component, Func<CancellationToken, ValueTask<bool>>? Verification);
+
+    private sealed class RecoveryRun(IncidentRecord record)
+    {
+        public IncidentRecord Record { get; } = record;
+
+        public Task Completion { get; set; } = Task.CompletedTask;
+    }
+}

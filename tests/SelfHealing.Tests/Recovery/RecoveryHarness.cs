@@ -1,0 +1,167 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using SelfHealing.DependencyInjection;
+using SelfHealing.Health;
+using SelfHealing.Recovery;
+using SelfHealing.Storage;
+using SelfHealing.Tests.TestSupport;
+
+namespace SelfHealing.Tests.Recovery;
+
+/// <summary>
+/// A Generic Host with the health monitor and the recovery manager on a fake clock: health checks the test
+/// switches, one outcome enough to change a level, checks only when asked (or when recovery verifies).
+/// </summary>
+internal sealed class RecoveryHarness : IDisposable
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private readonly IHost _host;
+
+    public RecoveryHarness(
+        Action<ISelfHealingBuilder> configure,
+        Dictionary<string, string?>? settings = null,
+        IStateStore? store = null,
+        params string[] checks)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(settings ?? []);
+        builder.Services.AddSingleton<TimeProvider>(Time);
+        if (store is not null)
+        {
+            builder.Services.AddSingleton(store);
+        }
+
+        IHealthChecksBuilder registrations = builder.Services.AddHealthChecks();
+        foreach (string check in checks.Length == 0 ? ["db"] : checks)
+        {
+            Checks[check] = new SwitchableCheck();
+            registrations.AddCheck(check, Checks[check]);
+        }
+
+        builder.Services.AddSelfHealing(b =>
+        {
+            b.ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; })
+             .ConfigureHealth(o =>
+             {
+                 o.DefaultInterval = TimeSpan.FromHours(1);
+                 o.OutcomesToWorsen = 1;
+                 o.OutcomesToRecover = 1;
+                 o.LogAlerts = false;
+             })
+             .ConfigureRecovery(o =>
+             {
+                 o.VerificationTimeout = TimeSpan.FromSeconds(5);
+                 o.VerificationInterval = TimeSpan.FromSeconds(1);
+             })
+             .AddIncidentSink(Sink);
+            configure(b);
+        });
+        _host = builder.Build();
+        Configuration = (IConfigurationRoot)_host.Services.GetRequiredService<IConfiguration>();
+    }
+
+    public FakeTimeProvider Time { get; } = new();
+
+    public Dictionary<string, SwitchableCheck> Checks { get; } = new(StringComparer.Ordinal);
+
+    public RecordingIncidentSink Sink { get; } = new();
+
+    public IConfigurationRoot Configuration { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public HealthMonitor Monitor => _host.Services.GetRequiredService<HealthMonitor>();
+
+    public RecoveryManager Manager => _host.Services.GetRequiredService<RecoveryManager>();
+
+    public async Task StartAsync()
+    {
+        await _host.StartAsync();
+        foreach (string check in Checks.Keys)
+        {
+            await Monitor.WhenIdle(check).WaitAsync(Wait); // the first run, started with the host
+        }
+    }
+
+    public Task StopAsync() => _host.StopAsync();
+
+    /// <summary>Makes a check report <paramref name="status"/> and runs it, so the monitor publishes the change.</summary>
+    public async Task SetAsync(string check, HealthStatus status, string description = "down")
+    {
+        Checks[check].Result = new HealthCheckResult(status, description);
+        await Monitor.CheckNowAsync(check);
+    }
+
+    /// <summary>
+    /// Waits until the component has more than <paramref name="closedBefore"/> closed incidents, moving the fake clock a second at a time so retries,
+    /// verification intervals and timeouts pass (bounded: at most 10 minutes of fake time).
+    /// </summary>
+    public async Task<Incident> ClosedAsync(string component, int closedBefore = 0)
+    {
+        for (int i = 0; i < 600; i++)
+        {
+            List<Incident> closed = [.. Manager.IncidentHistory.Where(x => x.Component == component)];
+            if (closed.Count > closedBefore)
+            {
+                return closed[^1];
+            }
+
+            await Settle();
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        throw new TimeoutException($"The incident of {component} did not close within 10 minutes of fake time.");
+    }
+
+    /// <summary>Waits (real time, bounded) until the condition holds, without moving the fake clock.</summary>
+    public static async Task UntilAsync(Func<bool> condition)
+    {
+        for (int i = 0; i < 2000 && !condition(); i++)
+        {
+            await Task.Delay(5);
+        }
+
+        condition().Should().BeTrue("the condition should hold within 10 seconds");
+    }
+
+    public void Dispose() => _host.Dispose();
+
+    // Lets the event listener and the runs take the step they can take without time moving.
+    private static async Task Settle()
+    {
+        for (int i = 0; i < 3; i++)
+        {
+            await Task.Delay(2);
+        }
+    }
+}
+
+/// <summary>Keeps every incident notification.</summary>
+internal sealed class RecordingIncidentSink : IIncidentSink
+{
+    private readonly List<Incident> _received = [];
+
+    public IReadOnlyList<Incident> Received
+    {
+        get
+        {
+            lock (_received)
+            {
+                return [.. _received];
+            }
+        }
+    }
+
+    public ValueTask NotifyAsync(Incident incident, CancellationToken cancellationToken)
+    {
+        lock (_received)
+        {
+            _received.Add(incident);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

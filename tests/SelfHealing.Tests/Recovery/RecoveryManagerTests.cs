@@ -1,0 +1,372 @@
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using SelfHealing.Events;
+using SelfHealing.Health;
+using SelfHealing.Recovery;
+using SelfHealing.Storage;
+
+namespace SelfHealing.Tests.Recovery;
+
+public sealed class RecoveryManagerTests
+{
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
+    [Fact]
+    public async Task A_failing_component_is_detected_restarted_verified_and_its_incident_resolved_and_learned()
+    {
+        int restarts = 0;
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(b => b.AddHealableComponent("db", c => c.OnRestart(_ =>
+        {
+            Interlocked.Increment(ref restarts);
+            h.Checks["db"].Result = HealthCheckResult.Healthy();
+            return ValueTask.CompletedTask;
+        })));
+        await h.StartAsync();
+
+        await h.SetAsync("db", HealthStatus.Unhealthy, "connection refused");
+        Incident incident = await h.ClosedAsync("db");
+
+        (incident.Status, incident.FailureType, incident.RootCause, incident.Level).Should().Be((IncidentStatus.Resolved, FailureTypes.Critical, "db", HealthLevel.Critical));
+        incident.Plan.Should().Equal(RecoveryStrategy.Restart, RecoveryStrategy.Fallback, RecoveryStrategy.ManualIntervention);
+        incident.Attempts.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Strategy = RecoveryStrategy.Restart, Attempt = 1, Succeeded = true, RolledBack = false });
+        restarts.Should().Be(1);
+        incident.Timeline.Select(e => e.Kind).Should().ContainInOrder("event", "diagnosis", "action", "verification", "resolution");
+        incident.Timeline.Should().Contain(e => e.Message == "db is Critical: connection refused; probable root cause: db itself");
+        h.Monitor.GetHealth("db")!.Level.Should().Be(HealthLevel.Healthy);
+        h.Manager.Statistics.Should().ContainSingle().Which.Should().BeEquivalentTo(new { FailureType = FailureTypes.Critical, Strategy = RecoveryStrategy.Restart, Attempts = 1, Successes = 1 });
+
+        await h.StopAsync(); // drains the store writes and the sinks
+        h.Sink.Received.Select(i => i.Status).Should().Equal(IncidentStatus.Open, IncidentStatus.Resolved);
+        var store = h.Services.GetRequiredService<IStateStore>();
+        string? stored = await store.GetAsync(RecoveryManager.IncidentCollection, incident.Id);
+        stored.Should().Contain("\"status\":\"Resolved\"");
+        (await store.ListAsync(RecoveryManager.StatisticsCollection)).Should().ContainSingle(s => s.Key == "Critical/Restart");
+    }
+
+    [Fact]
+    public async Task When_every_strategy_fails_the_incident_is_escalated_after_the_retries()
+    {
+        var actions = new List<string>();
+        using var h = new RecoveryHarness(b => b
+            .AddHealableComponent("db", c => c
+                .OnRestart(_ => { lock (actions) { actions.Add("restart"); } return ValueTask.CompletedTask; })
+                .OnFallback((on, _) => { lock (actions) { actions.Add($"fallback {on}"); } return ValueTask.CompletedTask; }))
+            .AddRecoveryPlan(p => { p.FailureType = FailureTypes.Critical; p.Primary = RecoveryStrategy.Restart; p.Fallbacks.Add(RecoveryStrategy.Fallback); p.MaxRetries = 1; }));
+        await h.StartAsync();
+
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        Incident incident = await h.ClosedAsync("db");
+
+        incident.Status.Should().Be(IncidentStatus.Escalated);
+        incident.Attempts.Select(a => (a.Strategy, a.Attempt, a.Succeeded)).Should().Equal(
+            (RecoveryStrategy.Restart, 1, false), (RecoveryStrategy.Restart, 2, false), (RecoveryStrategy.Fallback, 1, false), (RecoveryStrategy.Fallback, 2, false));
+        actions.Should().Equal("restart", "restart", "fallback True", "fallback True");
+        incident.Timeline[^1].Message.Should().Be("nothing recovered db (tried: Restart #1, Restart #2, Fallback #1, Fallback #2): a human has to act.");
+        await h.StopAsync();
+        h.Sink.Received[^1].Status.Should().Be(IncidentStatus.Escalated);
+    }
+
+    [Fact]
+    public async Task An_action_that_makes_things_worse_is_rolled_back_to_the_checkpoint()
+    {
+        string state = "pool=10";
+        object? restored = null;
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(b => b
+            .AddHealableComponent("db", c => c
+                .OnReconfigure((changes, _) => { state = $"pool={changes["pool"]}"; h.Checks["db"].Result = HealthCheckResult.Unhealthy("worse", new InvalidOperationException("pool exhausted")); return ValueTask.CompletedTask; })
+                .OnCheckpoint(_ => ValueTask.FromResult<object?>(state), (saved, _) => { restored = saved; state = (string)saved!; return ValueTask.CompletedTask; }))
+            .AddRecoveryPlan(p => { p.FailureType = FailureTypes.Critical; p.Primary = RecoveryStrategy.Reconfigure; p.MaxRetries = 0; p.Parameters["pool"] = "1"; }));
+        await h.StartAsync();
+
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        Incident incident = await h.ClosedAsync("db");
+
+        incident.Attempts.Should().ContainSingle().Which.RolledBack.Should().BeTrue("db went from Critical to Failed");
+        restored.Should().Be("pool=10");
+        state.Should().Be("pool=10");
+        incident.Timeline.Should().Contain(e => e.Kind == "rollback" && e.Message.StartsWith("db went from Critical to Failed after Reconfigure", StringComparison.Ordinal));
+        incident.Status.Should().Be(IncidentStatus.Escalated);
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task With_rollback_switched_off_no_checkpoint_is_taken()
+    {
+        int checkpoints = 0;
+        using var h = new RecoveryHarness(b => b
+            .ConfigureRecovery(o => o.Rollback = false)
+            .AddHealableComponent("db", c => c
+                .OnRestart(_ => ValueTask.CompletedTask)
+                .OnCheckpoint(_ => { checkpoints++; return ValueTask.FromResult<object?>(null); }, (_, _) => ValueTask.CompletedTask))
+            .AddRecoveryPlan(p => { p.FailureType = FailureTypes.Critical; p.MaxRetries = 0; }));
+        await h.StartAsync();
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        (await h.ClosedAsync("db")).Attempts.Should().ContainSingle();
+        checkpoints.Should().Be(0);
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_failing_dependency_is_recovered_before_its_dependents()
+    {
+        var order = new List<string>();
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(
+            b => b
+                .AddHealthComponent("api", c => c.DependsOn("db"))
+                .AddHealableComponent("db", c => c.OnRestart(async _ =>
+                {
+                    await RecoveryHarness.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "api")); // api's trouble is known by now
+                    lock (order) { order.Add("restart db"); }
+                    h.Checks["db"].Result = HealthCheckResult.Healthy();
+                    h.Checks["api-check"].Result = HealthCheckResult.Healthy();
+                }))
+                .AddHealableComponent("api", c => c.OnRestart(_ => { lock (order) { order.Add("restart api"); } return ValueTask.CompletedTask; })
+                    .VerifyWith(_ => ValueTask.FromResult(h.Checks["api-check"].Result.Status == HealthStatus.Healthy))),
+            checks: ["db", "api-check"]);
+        await h.StartAsync();
+
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        await RecoveryHarness.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "db"));
+        h.Checks["api-check"].Result = HealthCheckResult.Unhealthy("db is down");
+        h.Monitor.Report("api", HealthLevel.Critical, "its database is down");
+
+        Incident db = await h.ClosedAsync("db");
+        Incident api = await h.ClosedAsync("api");
+        db.Status.Should().Be(IncidentStatus.Resolved);
+        (api.Status, api.RootCause).Should().Be((IncidentStatus.Resolved, "db"));
+        api.AffectedBy.Should().Equal("db");
+        api.Timeline.Select(e => e.Message).Should().Contain("waiting for the recovery of db first").And.Contain("api recovered with db.");
+        order.Should().Equal(["restart db"], "api recovered with its dependency and was never restarted");
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_risky_action_waits_for_the_approval_gate_which_denies_by_default()
+    {
+        double scaledBy = 0;
+        using var denied = new RecoveryHarness(b => b
+            .AddHealableComponent("db", c => c.OnScale((f, _) => { scaledBy = f; return ValueTask.CompletedTask; }))
+            .AddRecoveryPlan(p => { p.FailureType = FailureTypes.Critical; p.Primary = RecoveryStrategy.ScaleResources; p.ScaleFactor = 2; }));
+        await denied.StartAsync();
+        await denied.SetAsync("db", HealthStatus.Unhealthy);
+        Incident escalated = await denied.ClosedAsync("db");
+        (escalated.Status, scaledBy).Should().Be((IncidentStatus.Escalated, 0.0));
+        escalated.Timeline.Select(e => e.Message).Should().Contain("ScaleResources is High risk: asking for approval").And.Contain("ScaleResources denied");
+        escalated.Timeline[^1].Message.Should().EndWith("skipped: ScaleResources (not approved)): a human has to act.");
+        await denied.StopAsync();
+
+        var gate = new ApprovingGate();
+        RecoveryHarness h = null!;
+        using var approved = h = new RecoveryHarness(b => b
+            .UseApprovalGate(gate)
+            .AddHealableComponent("db", c => c.OnScale((f, _) => { scaledBy = f; h.Checks["db"].Result = HealthCheckResult.Healthy(); return ValueTask.CompletedTask; }))
+            .AddRecoveryPlan(p => { p.FailureType = FailureTypes.Critical; p.Primary = RecoveryStrategy.ScaleResources; p.ScaleFactor = 2; }));
+        await h.StartAsync();
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        (await h.ClosedAsync("db")).Status.Should().Be(IncidentStatus.Resolved);
+        scaledBy.Should().Be(2);
+        gate.Requests.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Strategy = RecoveryStrategy.ScaleResources, Risk = RiskLevel.High });
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_gate_that_does_not_answer_in_time_counts_as_a_denial()
+    {
+        using var h = new RecoveryHarness(b => b
+            .UseApprovalGate(new HangingGate())
+            .ConfigureRecovery(o => o.ApprovalTimeout = TimeSpan.FromSeconds(30))
+            .AddHealableComponent("db", c => c.OnScale((_, _) => ValueTask.CompletedTask))
+            .AddRecoveryPlan(p => { p.FailureType = FailureTypes.Critical; p.Primary = RecoveryStrategy.ScaleResources; }));
+        await h.StartAsync();
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        Incident incident = await h.ClosedAsync("db");
+        incident.Timeline.Select(e => e.Message).Should().Contain("ScaleResources not approved within 00:00:30: denied");
+        incident.Attempts.Should().BeEmpty();
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task Concurrent_news_about_a_component_never_starts_a_second_recovery()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        int restarts = 0;
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(b => b.AddHealableComponent("db", c => c.OnRestart(async _ =>
+        {
+            Interlocked.Increment(ref restarts);
+            await release.Task;
+            h.Checks["db"].Result = HealthCheckResult.Healthy();
+        })));
+        await h.StartAsync();
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        await RecoveryHarness.UntilAsync(() => Volatile.Read(ref restarts) == 1);
+
+        var hub = h.Services.GetRequiredService<IEventHub>();
+        DateTimeOffset now = h.Time.GetUtcNow();
+        Parallel.For(0, 50, i => hub.Publish(new HealthChanged("test", now, "db", HealthLevel.Critical, HealthLevel.Failed, $"news {i}")));
+        await RecoveryHarness.UntilAsync(() => h.Manager.OpenIncidents.Single().Timeline.Count(e => e.Message.StartsWith("db is Failed: news", StringComparison.Ordinal)) == 50);
+        release.SetResult();
+
+        Incident incident = await h.ClosedAsync("db");
+        (incident.Status, restarts, incident.Attempts.Count).Should().Be((IncidentStatus.Resolved, 1, 1));
+        h.Manager.IncidentHistory.Should().ContainSingle();
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task Automatic_recovery_switched_off_in_configuration_escalates_and_switching_it_on_at_runtime_acts()
+    {
+        int restarts = 0;
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(
+            b => b.AddHealableComponent("db", c => c.OnRestart(_ => { restarts++; h.Checks["db"].Result = HealthCheckResult.Healthy(); return ValueTask.CompletedTask; })),
+            new() { ["SelfHealing:Recovery:AutomaticRecovery"] = "false", ["SelfHealing:Recovery:Learning"] = "false" });
+        await h.StartAsync();
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        Incident off = await h.ClosedAsync("db");
+        (off.Status, off.Timeline[^1].Message, restarts).Should().Be((IncidentStatus.Escalated, "automatic recovery is switched off: a human has to act.", 0));
+
+        h.Configuration["SelfHealing:Recovery:AutomaticRecovery"] = "true";
+        h.Configuration.Reload();
+        await h.SetAsync("db", HealthStatus.Healthy, "ok");
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        Incident on = await h.ClosedAsync("db", closedBefore: 1);
+        (on.Status, restarts).Should().Be((IncidentStatus.Resolved, 1));
+        h.Manager.Statistics.Should().BeEmpty("learning is switched off");
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task Learning_reorders_a_plan_by_what_has_worked_for_advanced_components_only()
+    {
+        using var h = new RecoveryHarness(b => b
+            .AddHealableComponent("db", c => c.OnRestart(_ => ValueTask.CompletedTask).OnFallback((_, _) => ValueTask.CompletedTask))
+            .AddHealableComponent("cache", c => c.Level(HealingLevel.Basic).OnRestart(_ => ValueTask.CompletedTask)));
+        await h.StartAsync();
+        DateTimeOffset now = h.Time.GetUtcNow();
+        for (int i = 0; i < 3; i++)
+        {
+            var incident = new Incident($"past-{i}", "db", FailureTypes.Failed, IncidentStatus.Resolved, now, now)
+            {
+                Attempts = [new(RecoveryStrategy.Restart, 1, false, TimeSpan.FromSeconds(5)), new(RecoveryStrategy.Fallback, 1, true, TimeSpan.FromSeconds(1))],
+            };
+            (await h.Manager.LearnFromIncidentAsync(incident)).Should().BeTrue();
+            (await h.Manager.LearnFromIncidentAsync(incident)).Should().BeFalse("an incident is learned from once");
+        }
+
+        h.Manager.SelectPlan("db", FailureTypes.Failed).Strategies.Should().Equal(RecoveryStrategy.Fallback, RecoveryStrategy.Restart, RecoveryStrategy.ManualIntervention);
+        h.Manager.SelectPlan("cache", FailureTypes.Failed).Strategies.Should().Equal(RecoveryStrategy.Restart, RecoveryStrategy.Fallback, RecoveryStrategy.ManualIntervention);
+        StrategyStatistics restart = h.Manager.Statistics.Single(s => s.Strategy == RecoveryStrategy.Restart);
+        (restart.Attempts, restart.Successes, restart.SuccessRate, restart.MeanDuration).Should().Be((3, 0, 0.2, TimeSpan.FromSeconds(5)));
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task Statistics_and_incidents_survive_a_restart_through_the_store()
+    {
+        var store = new InMemoryStateStore();
+        RecoveryHarness first = null!;
+        using (first = new RecoveryHarness(
+            b => b.AddHealableComponent("db", c => c.OnRestart(_ => { first.Checks["db"].Result = HealthCheckResult.Healthy(); return ValueTask.CompletedTask; })),
+            store: store))
+        {
+            await first.StartAsync();
+            await first.SetAsync("db", HealthStatus.Unhealthy);
+            await first.ClosedAsync("db");
+            await first.StopAsync();
+        }
+
+        var open = new Incident("left-open", "db", FailureTypes.Failed, IncidentStatus.Recovering, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch);
+        await store.PutAsync(RecoveryManager.IncidentCollection, open.Id, JsonSerializer.Serialize(open, WebJson));
+        await store.PutAsync(RecoveryManager.IncidentCollection, "garbage", "{not json");
+
+        using var second = new RecoveryHarness(b => b.AddHealableComponent("db", c => c.OnRestart(_ => ValueTask.CompletedTask)), store: store);
+        await second.StartAsync();
+        second.Manager.Statistics.Should().ContainSingle().Which.Should().BeEquivalentTo(new { Strategy = RecoveryStrategy.Restart, Attempts = 1, Successes = 1 });
+        second.Manager.IncidentHistory.Select(i => (i.Id, i.Status)).Should().HaveCount(2).And.Contain(("left-open", IncidentStatus.Escalated));
+        second.Manager.IncidentHistory.Single(i => i.Id == "left-open").Timeline[^1].Message.Should().Be("the process stopped before the recovery ended.");
+        await second.StopAsync();
+        (await store.GetAsync(RecoveryManager.IncidentCollection, "garbage")).Should().Be("{not json", "an unreadable document is ignored, never overwritten");
+    }
+
+    [Fact]
+    public async Task A_component_that_is_not_healable_gets_an_escalated_incident()
+    {
+        using var h = new RecoveryHarness(_ => { });
+        await h.StartAsync();
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        Incident incident = await h.ClosedAsync("db");
+        (incident.Status, incident.Timeline[^1].Message).Should().Be((IncidentStatus.Escalated, "db is not a healable component: a human has to act."));
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task The_unified_interface_detects_selects_applies_verifies_and_reports()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(b => b.AddHealableComponent("db", c => c.OnRestart(async _ =>
+        {
+            await release.Task; // held, so the test sees the trouble before the automatic run fixes it
+            h.Checks["db"].Result = HealthCheckResult.Healthy();
+        })));
+        await h.StartAsync();
+        var healing = h.Services.GetRequiredService<ISelfHealing>();
+        (await healing.DetectAnomalyAsync("db")).Should().BeNull("db is healthy");
+
+        h.Checks["db"].Result = HealthCheckResult.Unhealthy("down");
+        Diagnosis diagnosis = (await healing.DetectAnomalyAsync("db"))!;
+        diagnosis.Should().BeEquivalentTo(new { Component = "db", FailureType = FailureTypes.Critical, Level = HealthLevel.Critical, Reason = "down", RootCause = "db" });
+        healing.GetHealthStatus().Level.Should().Be(HealthLevel.Critical);
+        healing.SelectResponse(diagnosis).Primary.Should().Be(RecoveryStrategy.Restart);
+        healing.GetHealingLevel("db").Should().Be(HealingLevel.Advanced);
+        Task<Incident> applying = healing.ApplyResponseAsync(diagnosis); // joins the automatic run, if it has started
+        (await healing.VerifyRecoveryAsync("db")).Should().BeFalse();
+        release.SetResult();
+        Incident incident = await applying.WaitAsync(TimeSpan.FromSeconds(10));
+        (incident.Status, incident.Attempts.Count).Should().Be((IncidentStatus.Resolved, 1));
+        (await healing.VerifyRecoveryAsync("db")).Should().BeTrue();
+        h.Manager.IncidentHistory.Should().ContainSingle("the request and the monitor's news were one recovery");
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_bad_plan_in_configuration_stops_start_up_with_its_key()
+    {
+        using var h = new RecoveryHarness(_ => { }, new()
+        {
+            ["SelfHealing:Recovery:Plans:0:FailureType"] = "Critical",
+            ["SelfHealing:Recovery:Plans:0:MaxRetries"] = "50",
+            ["SelfHealing:Recovery:RecoveredLevel"] = "Critical",
+        });
+        Func<Task> start = h.StartAsync;
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().BeEquivalentTo(
+            "SelfHealing:Recovery:RecoveredLevel is Critical; allowed: a level below TriggerLevel (Critical).",
+            "SelfHealing:Recovery:Plans:0:MaxRetries is 50; allowed: 0 to 10.");
+    }
+
+    private sealed class ApprovingGate : IRecoveryApprovalGate
+    {
+        public List<RecoveryApprovalRequest> Requests { get; } = [];
+
+        public ValueTask<bool> ApproveAsync(RecoveryApprovalRequest request, CancellationToken cancellationToken)
+        {
+            Requests.Add(request);
+            return ValueTask.FromResult(true);
+        }
+    }
+
+    private sealed class HangingGate : IRecoveryApprovalGate
+    {
+        public async ValueTask<bool> ApproveAsync(RecoveryApprovalRequest request, CancellationToken cancellationToken)
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return true;
+        }
+    }
+}
