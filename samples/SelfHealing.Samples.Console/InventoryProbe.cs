@@ -2,18 +2,13 @@ using SelfHealing.Health;
 
 namespace SelfHealing.Samples.Console;
 
-/// <summary>Measures the inventory service: the share of its calls that failed since the previous probe.</summary>
-public sealed class InventoryProbe(FlakyInventory inventory) : IHealthProbe
+/// <summary>Measures the inventory service by pinging it: an error rate of 0 or 1, and the ping's time.</summary>
+public sealed class InventoryProbe(FlakyInventory inventory, TimeProvider time) : IHealthProbe
 {
-    private int _served;
-    private int _failed;
-
-    public ValueTask<HealthMetrics> ProbeAsync(CancellationToken cancellationToken)
+    public async ValueTask<HealthMetrics> ProbeAsync(CancellationToken cancellationToken)
     {
-        (int served, int failed) = (inventory.Served, inventory.Failed);
-        int calls = served - _served + (failed - _failed);
-        double? errorRate = calls == 0 ? null : (failed - _failed) / (double)calls; // no calls, no news
-        (_served, _failed) = (served, failed);
-        return ValueTask.FromResult(new HealthMetrics { ErrorRate = errorRate });
+        long started = time.GetTimestamp();
+        bool works = await inventory.PingAsync(cancellationToken);
+        return new HealthMetrics { ErrorRate = works ? 0 : 1, ResponseTime = time.GetElapsedTime(started) };
     }
 }

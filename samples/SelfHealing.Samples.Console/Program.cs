@@ -1,5 +1,5 @@
-// A flaky dependency behind a circuit breaker: watch the circuit open, the fallback answer, the health
-// monitor notice, the dependency recover and the circuit close again.
+// A flaky dependency behind a circuit breaker: watch the circuit open and the fallback answer, the health
+// monitor detect the failure, the recovery manager restart the service and verify it, and the circuit close again.
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.Events;
 using SelfHealing.Health;
+using SelfHealing.Recovery;
 using SelfHealing.Metrics;
 using SelfHealing.Telemetry;
 using SelfHealing.Samples.Console;
@@ -14,7 +15,6 @@ using SelfHealing.Samples.Console;
 HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders(); // the sample prints the breaker's events itself
 builder.Services.AddSingleton<FlakyInventory>();
-builder.Services.AddSingleton<InventoryProbe>(); // one probe for the whole run: it remembers its last counts
 builder.Services.AddSelfHealing(selfHealing => selfHealing
     .AddCircuitBreaker("inventory", options =>
     {
@@ -34,6 +34,7 @@ builder.Services.AddSelfHealing(selfHealing => selfHealing
             threshold.SamplesToWorsen = 1;
             threshold.SamplesToRecover = 1;
         }))
+    .AddHealableComponent<InventoryHealing>("inventory-service")
     .ConfigureHealth(options => options.LogAlerts = false)); // the sample prints changes itself
 
 using IHost host = builder.Build();
@@ -61,13 +62,17 @@ Task printer = Task.Run(async () =>
         {
             Console.WriteLine($"{Elapsed()}  ==> health of '{health.Component}' {health.PreviousLevel} -> {health.Level}: {health.Reason}");
         }
+        else if (e is IncidentChanged { Incident: { Timeline.Count: > 0 } incident } && incident.Timeline[^1].Kind != "event")
+        {
+            Console.WriteLine($"{Elapsed()}  ==> incident {incident.Status}, {incident.Timeline[^1].Kind}: {incident.Timeline[^1].Message}");
+        }
     }
 });
 
 // Answers with the last stock level that was read successfully, or -1 before there is one.
 LastGoodValueFallback<int> lastKnownStock = Fallback.LastGoodValue(otherwise: Fallback.FromValue(-1));
 
-Console.WriteLine("Calling the inventory service every 100 ms; it fails from 1.0 s to 3.0 s.");
+Console.WriteLine("Calling the inventory service every 100 ms; its connection pool breaks at 1.0 s, until it is restarted.");
 for (int call = 0; call < 50; call++)
 {
     (int servedBefore, int failedBefore) = (inventory.Served, inventory.Failed);
@@ -88,6 +93,10 @@ await host.Services.GetRequiredService<HealthMonitor>().CheckNowAsync("inventory
 HealthReport health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
 Console.WriteLine($"Health: {health.Status}; {health.Entries["circuit-breaker:inventory"].Description}");
 Console.WriteLine($"Calls the inventory served: {inventory.Served}, failed: {inventory.Failed}; the rest were answered by the fallback.");
+IReadOnlyList<Incident> incidents = host.Services.GetRequiredService<RecoveryManager>().IncidentHistory;
+Incident? last = incidents.Count == 0 ? null : incidents[^1];
+Console.WriteLine($"Recovery: {inventory.Restarts} restart(s); last incident {last?.Status.ToString() ?? "none"}"
+    + (last is null ? "" : $" after {string.Join(", ", last.Attempts.Select(a => $"{a.Strategy} #{a.Attempt} ({(a.Succeeded ? "verified" : "not verified")})"))}"));
 
 // The collector saw every call: the timer above, and the breaker's own meter through its listener.
 AggregatedMetric calls = await metrics.AggregateAsync("sample.inventory.call", TimeSpan.FromMinutes(1));
