@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Threading.Channels;
@@ -8,8 +9,10 @@ namespace SelfHealing.Recovery;
 public sealed partial class RecoveryManager
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-    private readonly Channel<(string Collection, string Key, string? Document)> _writes =
-        Channel.CreateUnbounded<(string, string, string?)>(new UnboundedChannelOptions { SingleReader = true });
+    // Writes waiting for the writer, by document: the latest value of each (an incident, statistics, or null to
+    // delete) replaces an earlier one not written yet, so a burst of changes costs one write.
+    private readonly ConcurrentDictionary<(string Collection, string Key), object?> _dirty = new();
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private Task _writer = Task.CompletedTask;
 
     /// <summary>
@@ -46,12 +49,17 @@ public sealed partial class RecoveryManager
             static (key, a) => new StrategyStatistics(key.FailureType, key.Strategy, 0, 0, TimeSpan.Zero).Add(a.Succeeded, a.Duration),
             static (_, current, a) => current.Add(a.Succeeded, a.Duration),
             attempt);
-        _writes.Writer.TryWrite((StatisticsCollection, $"{failureType}/{attempt.Strategy}", JsonSerializer.Serialize(updated, Json)));
+        Persist(StatisticsCollection, $"{failureType}/{attempt.Strategy}", updated);
         return ValueTask.CompletedTask;
     }
 
-    private void Persist(Incident incident, bool delete) =>
-        _writes.Writer.TryWrite((IncidentCollection, incident.Id, delete ? null : JsonSerializer.Serialize(incident, Json)));
+    private void Persist(Incident incident, bool delete) => Persist(IncidentCollection, incident.Id, delete ? null : incident);
+
+    private void Persist(string collection, string key, object? value)
+    {
+        _dirty[(collection, key)] = value;
+        _wake.Writer.TryWrite(true);
+    }
 
     // Statistics come back as they were; closed incidents fill the history; an incident left open by a process
     // that stopped is closed as escalated, with the reason, and stored so.
@@ -118,20 +126,35 @@ public sealed partial class RecoveryManager
         }
     }
 
-    // One writer, in order: the last snapshot of an incident is the one stored.
+    // One writer: whatever is dirty when it wakes, each document's latest value.
     private async Task WriteAsync()
     {
-        await foreach ((string collection, string key, string? document) in _writes.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (bool _ in _wake.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            await FlushAsync().ConfigureAwait(false);
+        }
+
+        await FlushAsync().ConfigureAwait(false); // what came with the last wake-up
+    }
+
+    private async Task FlushAsync()
+    {
+        foreach ((string collection, string key) in _dirty.Keys)
+        {
+            if (!_dirty.TryRemove((collection, key), out object? value))
+            {
+                continue;
+            }
+
             try
             {
-                if (document is null)
+                if (value is null)
                 {
                     await _store.DeleteAsync(collection, key).ConfigureAwait(false);
                 }
                 else
                 {
-                    await _store.PutAsync(collection, key, document).ConfigureAwait(false);
+                    await _store.PutAsync(collection, key, JsonSerializer.Serialize(value, value.GetType(), Json)).ConfigureAwait(false);
                 }
             }
 #pragma warning disable CA1031 // A store that fails loses this write, logged; recovery goes on.
@@ -145,7 +168,7 @@ public sealed partial class RecoveryManager
 
     private Task CompleteWritesAsync()
     {
-        _writes.Writer.TryComplete();
+        _wake.Writer.TryComplete();
         return _writer;
     }
 
