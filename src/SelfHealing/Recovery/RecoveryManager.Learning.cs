@@ -1,7 +1,5 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 
 namespace SelfHealing.Recovery;
@@ -9,11 +7,6 @@ namespace SelfHealing.Recovery;
 public sealed partial class RecoveryManager
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
-    // Writes waiting for the writer, by document: the latest value of each (an incident, statistics, or null to
-    // delete) replaces an earlier one not written yet, so a burst of changes costs one write.
-    private readonly ConcurrentDictionary<(string Collection, string Key), object?> _dirty = new();
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
-    private Task _writer = Task.CompletedTask;
 
     /// <summary>
     /// Learns from an incident handled elsewhere (by a person, or by a run whose learning was off): each of its
@@ -55,11 +48,7 @@ public sealed partial class RecoveryManager
 
     private void Persist(Incident incident, bool delete) => Persist(IncidentCollection, incident.Id, delete ? null : incident);
 
-    private void Persist(string collection, string key, object? value)
-    {
-        _dirty[(collection, key)] = value;
-        _wake.Writer.TryWrite(true);
-    }
+    private void Persist(string collection, string key, object? value) => _writer.Put(collection, key, value);
 
     // Statistics come back as they were; closed incidents fill the history; an incident left open by a process
     // that stopped is closed as escalated, with the reason, and stored so.
@@ -109,7 +98,7 @@ public sealed partial class RecoveryManager
             }
         }
 
-        _writer = Task.Run(WriteAsync, CancellationToken.None);
+        _writer.Start();
     }
 
     private T? Read<T>(string collection, string key, string document)
@@ -126,51 +115,7 @@ public sealed partial class RecoveryManager
         }
     }
 
-    // One writer: whatever is dirty when it wakes, each document's latest value.
-    private async Task WriteAsync()
-    {
-        await foreach (bool _ in _wake.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            await FlushAsync().ConfigureAwait(false);
-        }
-
-        await FlushAsync().ConfigureAwait(false); // what came with the last wake-up
-    }
-
-    private async Task FlushAsync()
-    {
-        foreach ((string collection, string key) in _dirty.Keys)
-        {
-            if (!_dirty.TryRemove((collection, key), out object? value))
-            {
-                continue;
-            }
-
-            try
-            {
-                if (value is null)
-                {
-                    await _store.DeleteAsync(collection, key).ConfigureAwait(false);
-                }
-                else
-                {
-                    await _store.PutAsync(collection, key, JsonSerializer.Serialize(value, value.GetType(), Json)).ConfigureAwait(false);
-                }
-            }
-#pragma warning disable CA1031 // A store that fails loses this write, logged; recovery goes on.
-            catch (Exception ex)
-#pragma warning restore CA1031
-            {
-                LogStoreFailed(_logger, ex, collection, key);
-            }
-        }
-    }
-
-    private Task CompleteWritesAsync()
-    {
-        _wake.Writer.TryComplete();
-        return _writer;
-    }
+    private Task CompleteWritesAsync() => _writer.CompleteAsync();
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "The recovery of {Component} failed; its incident is escalated")]
     private static partial void LogRunFailed(ILogger logger, Exception exception, string component);

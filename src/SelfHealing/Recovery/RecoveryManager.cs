@@ -54,6 +54,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
     private readonly HashSet<string> _learned = new(StringComparer.Ordinal);
     private readonly RecentEvents _recent = new(4096);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly StoreWriter _writer;
     private Dictionary<string, Healable> _components = new(StringComparer.Ordinal);
     private RecoveryOptions _options;
     private EventSubscription? _subscription;
@@ -108,6 +109,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
         }
 
         _approval = approval ?? new DenyingApprovalGate();
+        _writer = new StoreWriter(store, Json, (ex, collection, key) => LogStoreFailed(_logger, ex, collection, key));
         IEnumerable<IIncidentSink> all = [new LoggingIncidentSink(_logger), .. sinks ?? []];
         _sinks = [.. all.Select(sink => new SinkQueue<Incident>(
             sink.NotifyAsync,
