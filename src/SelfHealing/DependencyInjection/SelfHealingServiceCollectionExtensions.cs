@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SelfHealing;
 using SelfHealing.CircuitBreakers;
+using SelfHealing.Configuration;
 using SelfHealing.DependencyInjection;
 using SelfHealing.Events;
 using SelfHealing.Health;
@@ -34,7 +35,7 @@ public static class SelfHealingServiceCollectionExtensions
     public const string HealthCheckTag = "selfhealing";
 
     /// <summary>
-    /// Adds SelfHealing: the event hub, the breaker registry, the metrics collector, the health monitor, the recovery manager and
+    /// Adds SelfHealing: the event hub, the breaker registry, the metrics collector, the health monitor, adaptive configuration, the recovery manager and
     /// <see cref="ISelfHealing"/>, the state store (in memory), health checks, meter instruments and the hosted services
     /// that starts and stops them with the host. Calling it again adds nothing twice.
     /// </summary>
@@ -147,6 +148,17 @@ public static class SelfHealingServiceCollectionExtensions
         HealthBuilderExtensions.AddComponentHealthChecks(services);
 
         services.TryAddSingleton<IStateStore, InMemoryStateStore>();
+        AddSectionOptions<AdaptiveConfigOptions, AdaptiveConfigOptionsValidator>(services, AdaptiveConfigOptionsValidator.Section);
+        services.TryAddSingleton(sp => new AdaptiveConfigManager(
+            sp.GetRequiredService<IOptions<AdaptiveConfigOptions>>(),
+            sp.GetServices<ParameterDefinition>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IEventHub>(),
+            sp.GetRequiredService<IStateStore>(),
+            sp.GetService<IConfiguration>(),
+            sp.GetRequiredService<HealthMonitor>(),
+            sp.GetRequiredService<IMetricsCollector>(),
+            sp.GetService<ILogger<AdaptiveConfigManager>>()));
         AddSectionOptions<RecoveryOptions, RecoveryOptionsValidator>(services, RecoveryOptionsValidator.Section);
         services.TryAddSingleton(sp => new RecoveryManager(
             sp.GetRequiredService<IOptionsMonitor<RecoveryOptions>>(),
@@ -168,6 +180,7 @@ public static class SelfHealingServiceCollectionExtensions
         // Hosted services stop in reverse order: recovery, the monitor and the collector (added last) stop and
         // report their last events before the hub completes; recovery stops before the monitor it relies on.
         services.AddHostedService<SelfHealingHostedService>();
+        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AdaptiveConfigManager>()); // tuned values first
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MetricsCollector>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<HealthMonitor>());
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RecoveryManager>());

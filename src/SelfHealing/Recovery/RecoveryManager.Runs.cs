@@ -184,11 +184,14 @@ public sealed partial class RecoveryManager
         {
             Note(record, "diagnosis", $"waiting for the recovery of {string.Join(", ", incident.AffectedBy)} first");
             await Task.WhenAll(upstream).ConfigureAwait(false);
-            if (await IsRecoveredAsync(component, stopping).ConfigureAwait(false))
-            {
-                Close(record, IncidentStatus.Resolved, "resolution", $"{component} recovered with {string.Join(", ", incident.AffectedBy)}.");
-                return;
-            }
+        }
+
+        // Trouble explained by dependencies may have ended with them (their recovery may even have finished
+        // before this run began): look before acting.
+        if (incident.AffectedBy.Count > 0 && await IsRecoveredAsync(component, stopping).ConfigureAwait(false))
+        {
+            Close(record, IncidentStatus.Resolved, "resolution", $"{component} recovered with {string.Join(", ", incident.AffectedBy)}.");
+            return;
         }
 
         if (!_components.TryGetValue(component, out Healable? target))

@@ -120,7 +120,8 @@ public sealed class RecoveryManagerTests
                 .AddHealthComponent("api", c => c.DependsOn("db"))
                 .AddHealableComponent("db", c => c.OnRestart(async _ =>
                 {
-                    await RecoveryHarness.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "api")); // api's trouble is known by now
+                    // Held until api's recovery waits for this one.
+                    await RecoveryHarness.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "api" && i.Timeline.Any(e => e.Message == "waiting for the recovery of db first")));
                     lock (order) { order.Add("restart db"); }
                     h.Checks["db"].Result = HealthCheckResult.Healthy();
                     h.Checks["api-check"].Result = HealthCheckResult.Healthy();
