@@ -190,7 +190,9 @@ internal sealed class MetricSeries
         {
             history?.AddStep(step, accumulator);
 
-            if (step > closedThrough && step <= current)
+            // A live sketch holds one step at a time: the newest steps only, so a closer running late never
+            // makes one sketch count twice.
+            if (step > closedThrough && step <= current && step > current - SeriesLayout.LiveSketches)
             {
                 _sketches[(int)(step % SeriesLayout.LiveSketches)].AddTo(accumulator);
             }
@@ -201,7 +203,9 @@ internal sealed class MetricSeries
     {
         history?.ReadBucket(epoch, ref totals);
 
-        if (epoch > closedThrough && epoch <= current)
+        // A live bucket holds one epoch at a time: the newest epochs only, so a closer running late never makes
+        // one bucket count twice.
+        if (epoch > closedThrough && epoch <= current && epoch > current - SeriesLayout.LiveBuckets)
         {
             for (int i = (int)(epoch & (SeriesLayout.LiveBuckets - 1)); i < _live.Length; i += SeriesLayout.LiveBuckets)
             {
