@@ -170,7 +170,8 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetServices<HealableComponentRegistration>(),
             sp.GetService<IRecoveryApprovalGate>(),
             sp.GetServices<IIncidentSink>(),
-            sp.GetService<ILogger<RecoveryManager>>()));
+            sp.GetService<ILogger<RecoveryManager>>(),
+            sp.GetRequiredService<AdaptiveConfigManager>()));
         services.TryAddSingleton(sp => new SelfHealingSystem(
             sp.GetRequiredService<HealthMonitor>(),
             sp.GetRequiredService<RecoveryManager>(),

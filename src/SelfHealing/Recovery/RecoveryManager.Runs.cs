@@ -1,4 +1,5 @@
 using System.Globalization;
+using SelfHealing.Configuration;
 using SelfHealing.Events;
 using SelfHealing.Health;
 
@@ -220,7 +221,7 @@ public sealed partial class RecoveryManager
                 break;
             }
 
-            if (!target.Component.Capabilities.HasFlag(Capability(strategy)))
+            if (!target.Component.Capabilities.HasFlag(Capability(strategy)) && !(strategy == RecoveryStrategy.Reconfigure && ThroughConfiguration(plan)))
             {
                 skipped.Add($"{strategy} (not supported)");
                 Note(record, "action", $"{strategy} skipped: {component} does not support it");
@@ -285,9 +286,23 @@ public sealed partial class RecoveryManager
         long started = _time.GetTimestamp();
         Note(record, "action", $"{strategy}, attempt {attempt}{(checkpoint is null ? "" : ", after a checkpoint")}");
         bool recovered = false;
+        long? configurationBefore = null;
         try
         {
-            await ActAsync(target.Component, strategy, plan, stopping).ConfigureAwait(false);
+            if (strategy == RecoveryStrategy.Reconfigure && ThroughConfiguration(plan))
+            {
+                configurationBefore = _configuration!.Current.Version;
+                ConfigSnapshot applied = _configuration.Update(
+                    plan.Parameters.ToDictionary(p => p.Key, p => (object)p.Value, StringComparer.Ordinal),
+                    ConfigSource.Recovery,
+                    reason: $"incident {record.Current.Id}: Reconfigure {target.Name}");
+                Note(record, "action", $"configuration version {applied.Version} applied: {string.Join(", ", plan.Parameters.Select(p => $"{p.Key}={p.Value}"))}");
+            }
+            else
+            {
+                await ActAsync(target.Component, strategy, plan, stopping).ConfigureAwait(false);
+            }
+
             recovered = await VerifyAsync(target, options, stopping).ConfigureAwait(false);
             Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
         }
@@ -305,11 +320,23 @@ public sealed partial class RecoveryManager
         TimeSpan duration = _time.GetElapsedTime(started);
         bool rolledBack = false;
         HealthLevel after = _monitor.GetHealth(target.Name)?.Level ?? before;
-        if (!recovered && checkpoint is not null && after > before)
+        if (!recovered && after > before && options.Rollback && (checkpoint is not null || configurationBefore is not null))
         {
-            await target.Component.RestoreAsync(checkpoint, stopping).ConfigureAwait(false);
+            var restored = new List<string>();
+            if (checkpoint is not null)
+            {
+                await target.Component.RestoreAsync(checkpoint, stopping).ConfigureAwait(false);
+                restored.Add($"checkpoint of {checkpoint.TakenAt:O}");
+            }
+
+            if (configurationBefore is { } version)
+            {
+                _configuration!.Rollback(version, $"incident {record.Current.Id}: {target.Name} went from {before} to {after} after {strategy}");
+                restored.Add($"configuration version {version}");
+            }
+
             rolledBack = true;
-            Note(record, "rollback", $"{target.Name} went from {before} to {after} after {strategy}: checkpoint of {checkpoint.TakenAt:O} restored");
+            Note(record, "rollback", $"{target.Name} went from {before} to {after} after {strategy}: {string.Join(" and ", restored)} restored");
         }
 
         var outcome = new RecoveryAttempt(strategy, attempt, recovered, duration, rolledBack);
@@ -330,6 +357,10 @@ public sealed partial class RecoveryManager
         RecoveryStrategy.ScaleResources => component.ScaleAsync(plan.ScaleFactor, stopping),
         _ => throw new InvalidOperationException($"{strategy} is not an action."),
     };
+
+    // A plan's parameters that are all adaptive parameters are applied through the adaptive configuration.
+    private bool ThroughConfiguration(RecoveryPlan plan) =>
+        _configuration is not null && plan.Parameters.Count > 0 && plan.Parameters.Keys.All(k => _configuration.Current.Values.ContainsKey(k));
 
     private static RecoveryCapabilities Capability(RecoveryStrategy strategy) => strategy switch
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SelfHealing.CircuitBreakers;
+using SelfHealing.Configuration;
 using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Metrics;
@@ -55,6 +56,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
     private readonly RecentEvents _recent = new(4096);
     private readonly CancellationTokenSource _stopping = new();
     private readonly StoreWriter _writer;
+    private readonly AdaptiveConfigManager? _configuration;
     private Dictionary<string, Healable> _components = new(StringComparer.Ordinal);
     private RecoveryOptions _options;
     private EventSubscription? _subscription;
@@ -73,6 +75,10 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
     /// <param name="approval">The approval gate for risky actions; <see cref="DenyingApprovalGate"/> when <see langword="null"/>.</param>
     /// <param name="sinks">Incident sinks besides the log.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="configuration">
+    /// The adaptive configuration: a plan whose <see cref="RecoveryPlan.Parameters"/> are all its parameters
+    /// reconfigures through it (and a rollback restores its previous version); none when <see langword="null"/>.
+    /// </param>
     /// <exception cref="ArgumentException">An option is invalid; the message names each problem.</exception>
     public RecoveryManager(
         IOptionsMonitor<RecoveryOptions> options,
@@ -84,7 +90,8 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
         IEnumerable<HealableComponentRegistration> components,
         IRecoveryApprovalGate? approval = null,
         IEnumerable<IIncidentSink>? sinks = null,
-        ILogger<RecoveryManager>? logger = null)
+        ILogger<RecoveryManager>? logger = null,
+        AdaptiveConfigManager? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(monitor);
@@ -109,6 +116,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
         }
 
         _approval = approval ?? new DenyingApprovalGate();
+        _configuration = configuration;
         _writer = new StoreWriter(store, Json, (ex, collection, key) => LogStoreFailed(_logger, ex, collection, key));
         IEnumerable<IIncidentSink> all = [new LoggingIncidentSink(_logger), .. sinks ?? []];
         _sinks = [.. all.Select(sink => new SinkQueue<Incident>(

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using SelfHealing.Configuration;
 using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Recovery;
@@ -295,6 +296,41 @@ public sealed class RecoveryManagerTests
         (await store.GetAsync(RecoveryManager.IncidentCollection, "garbage")).Should().Be("{not json", "an unreadable document is ignored, never overwritten");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Reconfigure_goes_through_the_adaptive_configuration_and_a_rollback_restores_it(bool worse)
+    {
+        using var h = new RecoveryHarness(b =>
+        {
+            b.Services.AddSingleton(new PoolCheck.Mode(worse));
+            b.Services.AddHealthChecks().AddCheck<PoolCheck>("pool");
+            b.AddAdaptiveParameters(ParameterDefinition.Integer("Db:PoolSize", 10, 1, 100))
+             .AddHealableComponent("pool", _ => { }) // supports nothing itself: the plan's parameters are adaptive ones
+             .AddRecoveryPlan(p => { p.FailureType = FailureTypes.Critical; p.Component = "pool"; p.Primary = RecoveryStrategy.Reconfigure; p.MaxRetries = 0; p.Parameters["Db:PoolSize"] = "50"; });
+        });
+        await h.StartAsync();
+        await h.Monitor.CheckNowAsync("pool");
+        Incident incident = await h.ClosedAsync("pool");
+        var config = h.Services.GetRequiredService<AdaptiveConfigManager>();
+
+        incident.Timeline.Select(e => e.Message).Should().Contain("configuration version 2 applied: Db:PoolSize=50");
+        if (!worse)
+        {
+            incident.Status.Should().Be(IncidentStatus.Resolved);
+            (config.Current.Source, config.Get<long>("Db:PoolSize")).Should().Be((ConfigSource.Recovery, 50L));
+            config.Current.Reason.Should().Be($"incident {incident.Id}: Reconfigure pool");
+        }
+        else
+        {
+            incident.Attempts.Should().ContainSingle().Which.RolledBack.Should().BeTrue();
+            incident.Timeline.Select(e => e.Message).Should().Contain("pool went from Critical to Failed after Reconfigure: configuration version 1 restored");
+            (config.Current.Source, config.Get<long>("Db:PoolSize")).Should().Be((ConfigSource.Rollback, 10L));
+        }
+
+        await h.StopAsync();
+    }
+
     [Fact]
     public async Task A_component_that_is_not_healable_gets_an_escalated_incident()
     {
@@ -349,6 +385,17 @@ public sealed class RecoveryManagerTests
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().BeEquivalentTo(
             "SelfHealing:Recovery:RecoveredLevel is Critical; allowed: a level below TriggerLevel (Critical).",
             "SelfHealing:Recovery:Plans:0:MaxRetries is 50; allowed: 0 to 10.");
+    }
+
+    /// <summary>Unhealthy with a small pool; with a pool of 50, healthy, or broken in the "worse" mode.</summary>
+    private sealed class PoolCheck(AdaptiveConfigManager config, PoolCheck.Mode mode) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            config.Get<long>("Db:PoolSize") < 50 ? Task.FromResult(HealthCheckResult.Unhealthy("pool too small"))
+            : mode.Worse ? throw new InvalidOperationException("the database refuses 50 connections")
+            : Task.FromResult(HealthCheckResult.Healthy());
+
+        public sealed record Mode(bool Worse);
     }
 
     private sealed class ApprovingGate : IRecoveryApprovalGate
