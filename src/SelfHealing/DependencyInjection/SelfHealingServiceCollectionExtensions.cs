@@ -187,6 +187,31 @@ public static class SelfHealingServiceCollectionExtensions
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RecoveryManager>());
     }
 
+    /// <summary>
+    /// Registers the options of a component the way SelfHealing's own are: validated at start by
+    /// <typeparamref name="TValidator"/>, bound from <paramref name="section"/> when the app has configuration
+    /// (after code, so configuration wins), and seen anew by <see cref="IOptionsMonitor{TOptions}"/> when the
+    /// configuration reloads. For packages that extend SelfHealing.
+    /// </summary>
+    /// <typeparam name="TOptions">The options.</typeparam>
+    /// <typeparam name="TValidator">Their validator.</typeparam>
+    /// <param name="services">The service collection.</param>
+    /// <param name="section">The configuration section, for example <c>SelfHealing:Sqlite</c>.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddSelfHealingOptions<TOptions, TValidator>(this IServiceCollection services, string section)
+        where TOptions : class
+        where TValidator : class, IValidateOptions<TOptions>
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(section);
+        if (!services.Any(d => d.ServiceType == typeof(IValidateOptions<TOptions>) && d.ImplementationType == typeof(TValidator)))
+        {
+            AddSectionOptions<TOptions, TValidator>(services, section);
+        }
+
+        return services;
+    }
+
     // Options of a single component: validated at start, bound from their section when the app has configuration,
     // and seen anew by IOptionsMonitor when the configuration reloads.
     private static void AddSectionOptions<TOptions, TValidator>(IServiceCollection services, string section)
