@@ -1,0 +1,338 @@
+namespace SelfHealing.Optimization;
+
+/// <summary>
+/// A genetic algorithm over boolean, whole, real and categorical genes, maximizing a fitness function: elitism,
+/// pluggable selection, crossover and mutation, rates that adapt to the population's diversity, constraints with
+/// repair or penalty, parallel evaluation, re-evaluation of elites for noisy fitness, and a seeded random source
+/// (operators run on one thread, so a seeded run with a deterministic fitness repeats exactly).
+/// Drive it a generation at a time (<see cref="EvolveAsync"/> while <see cref="ShouldEvolve"/>) or to the end
+/// (<see cref="RunAsync"/>). Not thread-safe: one caller at a time.
+/// </summary>
+public sealed class GeneticOptimizer
+{
+    private readonly GeneDefinition[] _genes;
+    private readonly Func<Chromosome, CancellationToken, ValueTask<double>> _fitness;
+    private readonly GeneticOptimizerOptions _options;
+    private readonly ISelection _selection;
+    private readonly ICrossover _crossover;
+    private readonly IMutation _mutation;
+    private readonly ChromosomeConstraint[] _constraints;
+    private readonly Random _random;
+    private readonly List<double> _bestByGeneration = [];
+    private List<Chromosome>? _population;
+    private double _initialDiversity = double.NaN;
+    private int _stagnant;
+    private long _evaluations;
+
+    /// <summary>Creates an optimizer.</summary>
+    /// <param name="genes">The genes, in chromosome order; names must be unique.</param>
+    /// <param name="fitness">Evaluates a chromosome; higher is better. May run several at once.</param>
+    /// <param name="options">The options; defaults when <see langword="null"/>.</param>
+    /// <param name="selection">Default <see cref="TournamentSelection"/> of 3.</param>
+    /// <param name="crossover">Default <see cref="SimulatedBinaryCrossover"/>.</param>
+    /// <param name="mutation">Default <see cref="PolynomialMutation"/>.</param>
+    /// <param name="constraints">Rules beyond the genes' bounds.</param>
+    /// <exception cref="ArgumentException">No gene, two genes of one name, or an option out of range (each named).</exception>
+    public GeneticOptimizer(
+        IEnumerable<GeneDefinition> genes,
+        Func<Chromosome, CancellationToken, ValueTask<double>> fitness,
+        GeneticOptimizerOptions? options = null,
+        ISelection? selection = null,
+        ICrossover? crossover = null,
+        IMutation? mutation = null,
+        IEnumerable<ChromosomeConstraint>? constraints = null)
+    {
+        ArgumentNullException.ThrowIfNull(genes);
+        ArgumentNullException.ThrowIfNull(fitness);
+        _genes = [.. genes];
+        if (_genes.Length == 0)
+        {
+            throw new ArgumentException("The optimizer needs at least one gene.", nameof(genes));
+        }
+
+        if (_genes.GroupBy(g => g.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ArgumentException($"The gene '{twice.Key}' is defined twice; allowed: once.", nameof(genes));
+        }
+
+        _options = (options ?? new GeneticOptimizerOptions()).Copy();
+        _options.ThrowIfInvalid();
+        _fitness = fitness;
+        _selection = selection ?? new TournamentSelection();
+        _crossover = crossover ?? new SimulatedBinaryCrossover();
+        _mutation = mutation ?? new PolynomialMutation();
+        _constraints = [.. constraints ?? []];
+        _random = _options.Seed is { } seed ? new Random(seed) : new Random();
+    }
+
+    /// <summary>Creates an optimizer with a synchronous fitness function.</summary>
+    /// <param name="genes">The genes.</param>
+    /// <param name="fitness">Evaluates a chromosome; higher is better.</param>
+    /// <param name="options">The options.</param>
+    public GeneticOptimizer(IEnumerable<GeneDefinition> genes, Func<Chromosome, double> fitness, GeneticOptimizerOptions? options = null)
+        : this(genes, Wrap(fitness), options)
+    {
+    }
+
+    /// <summary>Gets the genes.</summary>
+    public IReadOnlyList<GeneDefinition> Genes => _genes;
+
+    /// <summary>Gets how many generations have been bred (0 after the initial population).</summary>
+    public int Generation { get; private set; }
+
+    /// <summary>Gets the current population, best first; empty before the first generation.</summary>
+    public IReadOnlyList<Chromosome> Population => _population ?? [];
+
+    /// <summary>Gets the best chromosome found so far, or <see langword="null"/> before any evaluation.</summary>
+    public Chromosome? Best { get; private set; }
+
+    /// <summary>Gets how many fitness evaluations were made.</summary>
+    public long Evaluations => Interlocked.Read(ref _evaluations);
+
+    /// <summary>Gets the population's diversity: the mean, over genes, of the values' standard deviation as a share of the gene's range.</summary>
+    public double Diversity => _population is null ? double.NaN : DiversityOf(_population);
+
+    /// <summary>Gets the mutation rate the next generation uses.</summary>
+    public double CurrentMutationRate => Rates().Mutation;
+
+    /// <summary>Gets the crossover rate the next generation uses.</summary>
+    public double CurrentCrossoverRate => Rates().Crossover;
+
+    /// <summary>Gets why a run would stop now, or <see langword="null"/> while it should go on.</summary>
+    public TerminationReason? Termination =>
+        _options.TargetFitness is { } target && Best is { } best && best.Fitness >= target ? TerminationReason.TargetFitness
+        : Generation >= _options.MaxGenerations ? TerminationReason.Generations
+        : _stagnant >= _options.StagnationGenerations ? TerminationReason.Stagnation
+        : null;
+
+    /// <summary>Tells whether another generation should be bred (no termination condition holds).</summary>
+    /// <returns>True while the run should go on.</returns>
+    public bool ShouldEvolve() => Termination is null;
+
+    /// <summary>Breeds one generation (after creating and evaluating the initial population, on the first call).</summary>
+    /// <param name="cancellationToken">Cancels the evaluations.</param>
+    /// <returns>The best chromosome so far.</returns>
+    public async Task<Chromosome> EvolveAsync(CancellationToken cancellationToken = default)
+    {
+        if (_population is null)
+        {
+            List<Chromosome> initial = [.. Enumerable.Range(0, _options.PopulationSize).Select(_ => Legalize([.. _genes.Select(g => g.Random(_random))]))];
+            await EvaluateAsync(initial, cancellationToken).ConfigureAwait(false);
+            Adopt(initial);
+            _initialDiversity = DiversityOf(initial);
+            return Best!;
+        }
+
+        (List<Chromosome> next, List<Chromosome> unevaluated) = Breed(_population);
+        await EvaluateAsync(unevaluated, cancellationToken).ConfigureAwait(false);
+        Generation++;
+        Adopt(next);
+        return Best!;
+    }
+
+    /// <summary>Breeds one generation, evaluating with the calling thread waiting (for synchronous fitness functions).</summary>
+    /// <returns>The best chromosome so far.</returns>
+    public Chromosome Evolve() => EvolveAsync().GetAwaiter().GetResult();
+
+    /// <summary>Evolves until a termination condition holds (creating the initial population first, if needed).</summary>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The best chromosome, the counts and why it stopped.</returns>
+    public async Task<OptimizationResult> RunAsync(CancellationToken cancellationToken = default)
+    {
+        while (_population is null || ShouldEvolve())
+        {
+            await EvolveAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return new OptimizationResult(Best!.Copy(), Generation, Evaluations, Termination!.Value, [.. _bestByGeneration]);
+    }
+
+    /// <summary>Decodes a chromosome into values by gene name (bool, long, double or the option's text).</summary>
+    /// <param name="chromosome">The chromosome.</param>
+    /// <returns>The values.</returns>
+    public IReadOnlyDictionary<string, object> Decode(Chromosome chromosome)
+    {
+        ArgumentNullException.ThrowIfNull(chromosome);
+        var values = new Dictionary<string, object>(StringComparer.Ordinal);
+        for (int i = 0; i < _genes.Length; i++)
+        {
+            values[_genes[i].Name] = _genes[i].Decode(chromosome.Genes[i]);
+        }
+
+        return values;
+    }
+
+    /// <summary>
+    /// The operators' part of a generation: elites copied (to be evaluated again when asked), then children bred
+    /// until the population is full. Returns the next population and the chromosomes it still needs evaluated.
+    /// </summary>
+    internal (List<Chromosome> Next, List<Chromosome> Unevaluated) Breed(List<Chromosome> population)
+    {
+        (double mutationRate, double crossoverRate) = Rates();
+        int size = _options.PopulationSize;
+        var next = new List<Chromosome>(size);
+        var unevaluated = new List<Chromosome>(size);
+        for (int i = 0; i < _options.EliteCount && i < population.Count; i++)
+        {
+            Chromosome elite = population[i].Copy();
+            next.Add(elite);
+            if (_options.ReevaluateElites)
+            {
+                unevaluated.Add(elite);
+            }
+        }
+
+        int n = _genes.Length;
+        while (next.Count < size)
+        {
+            double[] first = population[_selection.Choose(population, _random)].Values;
+            double[] second = population[_selection.Choose(population, _random)].Values;
+            var a = new double[n];
+            var b = new double[n];
+            if (_random.NextDouble() < crossoverRate)
+            {
+                _crossover.Cross(_genes, first, second, a, b, _random);
+            }
+            else
+            {
+                first.CopyTo(a, 0);
+                second.CopyTo(b, 0);
+            }
+
+            _mutation.Mutate(_genes, a, mutationRate, _random);
+            _mutation.Mutate(_genes, b, mutationRate, _random);
+            foreach (double[] child in (double[][])[a, b])
+            {
+                if (next.Count < size)
+                {
+                    Chromosome chromosome = Legalize(child);
+                    next.Add(chromosome);
+                    unevaluated.Add(chromosome);
+                }
+            }
+        }
+
+        return (next, unevaluated);
+    }
+
+    private static Func<Chromosome, CancellationToken, ValueTask<double>> Wrap(Func<Chromosome, double> fitness)
+    {
+        ArgumentNullException.ThrowIfNull(fitness);
+        return (c, _) => ValueTask.FromResult(fitness(c));
+    }
+
+    // Genes into their domains, then each constraint's repair; genes into their domains again.
+    private Chromosome Legalize(double[] values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = _genes[i].Legal(values[i]);
+        }
+
+        foreach (ChromosomeConstraint constraint in _constraints)
+        {
+            if (constraint.Repair is { } repair && !constraint.IsSatisfied(values))
+            {
+                repair(values);
+                for (int i = 0; i < values.Length; i++)
+                {
+                    values[i] = _genes[i].Legal(values[i]);
+                }
+            }
+        }
+
+        return new Chromosome(values);
+    }
+
+    private async Task EvaluateAsync(List<Chromosome> chromosomes, CancellationToken cancellationToken)
+    {
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
+        double[] results = new double[chromosomes.Count];
+        await Parallel.ForAsync(0, chromosomes.Count, parallel, async (i, ct) =>
+        {
+            double fitness = await _fitness(chromosomes[i], ct).ConfigureAwait(false);
+            if (!double.IsFinite(fitness))
+            {
+                throw new InvalidOperationException($"The fitness function returned {fitness} for [{string.Join(", ", chromosomes[i].Genes)}]; allowed: a finite number.");
+            }
+
+            foreach (ChromosomeConstraint constraint in _constraints)
+            {
+                if (!constraint.IsSatisfied(chromosomes[i].Genes))
+                {
+                    fitness -= constraint.Penalty;
+                }
+            }
+
+            results[i] = fitness;
+        }).ConfigureAwait(false);
+
+        // Recorded in order, after the parallel part, so a seeded run is the same whatever finished first.
+        for (int i = 0; i < chromosomes.Count; i++)
+        {
+            chromosomes[i].Record(results[i]);
+        }
+
+        Interlocked.Add(ref _evaluations, chromosomes.Count);
+    }
+
+    private void Adopt(List<Chromosome> population)
+    {
+        population.Sort(static (x, y) => y.Fitness.CompareTo(x.Fitness));
+        _population = population;
+        if (Best is null || population[0].Fitness > Best.Fitness)
+        {
+            Best = population[0].Copy();
+            _stagnant = 0;
+        }
+        else
+        {
+            _stagnant++;
+        }
+
+        _bestByGeneration.Add(Best.Fitness);
+    }
+
+    private (double Mutation, double Crossover) Rates()
+    {
+        if (!_options.AdaptiveRates || _population is null || !(_initialDiversity > 0))
+        {
+            return (_options.MutationRate, _options.CrossoverRate);
+        }
+
+        double lost = Math.Clamp(1 - (DiversityOf(_population) / _initialDiversity), 0, 1);
+        return (Math.Min(1, _options.MutationRate * (1 + (2 * lost))), _options.CrossoverRate * (1 - (0.5 * lost)));
+    }
+
+    private double DiversityOf(List<Chromosome> population)
+    {
+        double total = 0;
+        int counted = 0;
+        for (int g = 0; g < _genes.Length; g++)
+        {
+            if (_genes[g].Range <= 0)
+            {
+                continue;
+            }
+
+            double mean = 0;
+            foreach (Chromosome c in population)
+            {
+                mean += c.Values[g];
+            }
+
+            mean /= population.Count;
+            double variance = 0;
+            foreach (Chromosome c in population)
+            {
+                double d = c.Values[g] - mean;
+                variance += d * d;
+            }
+
+            total += Math.Sqrt(variance / population.Count) / _genes[g].Range;
+            counted++;
+        }
+
+        return counted == 0 ? 0 : total / counted;
+    }
+}

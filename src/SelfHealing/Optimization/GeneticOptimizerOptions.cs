@@ -1,0 +1,71 @@
+namespace SelfHealing.Optimization;
+
+/// <summary>Options of a <see cref="GeneticOptimizer"/>.</summary>
+public sealed class GeneticOptimizerOptions
+{
+    /// <summary>Gets or sets how many chromosomes each generation holds.</summary>
+    /// <value>Default 50; allowed 4 to 100,000.</value>
+    public int PopulationSize { get; set; } = 50;
+
+    /// <summary>Gets or sets the probability that a gene of a child mutates (before adaptation).</summary>
+    /// <value>Default 0.1; allowed 0 to 1.</value>
+    public double MutationRate { get; set; } = 0.1;
+
+    /// <summary>Gets or sets the probability that two parents are crossed (before adaptation); otherwise the children copy them.</summary>
+    /// <value>Default 0.9; allowed 0 to 1.</value>
+    public double CrossoverRate { get; set; } = 0.9;
+
+    /// <summary>Gets or sets how many of the best chromosomes pass unchanged to the next generation.</summary>
+    /// <value>Default 2; allowed 0 to <see cref="PopulationSize"/> - 1.</value>
+    public int EliteCount { get; set; } = 2;
+
+    /// <summary>
+    /// Gets or sets whether rates follow the population's diversity: as it converges (diversity falls below where
+    /// it started), the mutation rate rises up to three times its setting and the crossover rate falls to half.
+    /// </summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool AdaptiveRates { get; set; } = true;
+
+    /// <summary>Gets or sets whether the elites are evaluated again each generation, their fitness averaged (for noisy fitness).</summary>
+    /// <value>Default <see langword="false"/>.</value>
+    public bool ReevaluateElites { get; set; }
+
+    /// <summary>Gets or sets the seed of the random source; a run with the same seed and a deterministic fitness repeats exactly.</summary>
+    /// <value>Default <see langword="null"/>: a random seed.</value>
+    public int? Seed { get; set; }
+
+    /// <summary>Gets or sets the generation at which <see cref="GeneticOptimizer.ShouldEvolve"/> stops.</summary>
+    /// <value>Default 100; allowed 1 to 1,000,000.</value>
+    public int MaxGenerations { get; set; } = 100;
+
+    /// <summary>Gets or sets how many generations without a better best stop the run.</summary>
+    /// <value>Default 25; allowed 1 to 1,000,000.</value>
+    public int StagnationGenerations { get; set; } = 25;
+
+    /// <summary>Gets or sets a fitness at which the run stops; none when <see langword="null"/>.</summary>
+    public double? TargetFitness { get; set; }
+
+    /// <summary>Gets or sets how many evaluations run at once.</summary>
+    /// <value>Default the processor count; allowed 1 to 1,024.</value>
+    public int MaxParallelism { get; set; } = Environment.ProcessorCount;
+
+    internal void ThrowIfInvalid()
+    {
+        var errors = new OptionErrors("");
+        errors.Range(nameof(PopulationSize), PopulationSize, 4, 100_000);
+        errors.Range(nameof(MutationRate), MutationRate, 0, 1);
+        errors.Range(nameof(CrossoverRate), CrossoverRate, 0, 1);
+        errors.Range(nameof(EliteCount), EliteCount, 0, Math.Max(0, PopulationSize - 1));
+        errors.Range(nameof(MaxGenerations), MaxGenerations, 1, 1_000_000);
+        errors.Range(nameof(StagnationGenerations), StagnationGenerations, 1, 1_000_000);
+        errors.Range(nameof(MaxParallelism), MaxParallelism, 1, 1024);
+        if (TargetFitness is { } target && !double.IsFinite(target))
+        {
+            errors.Add(nameof(TargetFitness), target, "a finite number");
+        }
+
+        errors.ThrowIfAny("options");
+    }
+
+    internal GeneticOptimizerOptions Copy() => (GeneticOptimizerOptions)MemberwiseClone();
+}

@@ -1,0 +1,22 @@
+namespace SelfHealing.Optimization;
+
+/// <summary>Why a run stopped.</summary>
+public enum TerminationReason
+{
+    /// <summary>It reached <see cref="GeneticOptimizerOptions.MaxGenerations"/>.</summary>
+    Generations,
+
+    /// <summary>The best did not improve for <see cref="GeneticOptimizerOptions.StagnationGenerations"/>.</summary>
+    Stagnation,
+
+    /// <summary>The best reached <see cref="GeneticOptimizerOptions.TargetFitness"/>.</summary>
+    TargetFitness,
+}
+
+/// <summary>How a run ended.</summary>
+/// <param name="Best">The best chromosome found.</param>
+/// <param name="Generations">How many generations were bred.</param>
+/// <param name="Evaluations">How many fitness evaluations were made.</param>
+/// <param name="Reason">Why it stopped.</param>
+/// <param name="BestByGeneration">The best fitness after each generation (the first is the initial population's).</param>
+public sealed record OptimizationResult(Chromosome Best, int Generations, long Evaluations, TerminationReason Reason, IReadOnlyList<double> BestByGeneration);
