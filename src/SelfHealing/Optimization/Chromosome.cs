@@ -1,8 +1,9 @@
 namespace SelfHealing.Optimization;
 
 /// <summary>
-/// One candidate: a value per gene and, once evaluated, its fitness (higher is better). Noisy fitness is averaged
-/// over <see cref="Evaluations"/> when the optimizer evaluates a survivor again.
+/// One candidate: a value per gene and, once evaluated, its fitness (higher is better). When the optimizer
+/// evaluates a survivor again, its fitness is the running mean of its evaluations, over the last three at most
+/// (older ones fade, so a fitness that drifts with the workload shows).
 /// </summary>
 public sealed class Chromosome
 {
@@ -11,7 +12,7 @@ public sealed class Chromosome
     /// <summary>Gets the gene values, in the order of the optimizer's genes.</summary>
     public IReadOnlyList<double> Genes { get; }
 
-    /// <summary>Gets the fitness (the mean of its evaluations), or NaN before the first.</summary>
+    /// <summary>Gets the fitness (the running mean of its evaluations), or NaN before the first.</summary>
     public double Fitness { get; private set; } = double.NaN;
 
     /// <summary>Gets how many times it was evaluated.</summary>
@@ -19,10 +20,13 @@ public sealed class Chromosome
 
     internal double[] Values => (double[])Genes;
 
+    /// <summary>How many evaluations the running mean spans at most: older ones fade, so a drifting fitness shows.</summary>
+    internal const int MeanSpan = 3;
+
     internal void Record(double fitness)
     {
         Evaluations++;
-        Fitness = Evaluations == 1 ? fitness : Fitness + ((fitness - Fitness) / Evaluations);
+        Fitness = Evaluations == 1 ? fitness : Fitness + ((fitness - Fitness) / Math.Min(Evaluations, MeanSpan));
     }
 
     internal Chromosome Copy()

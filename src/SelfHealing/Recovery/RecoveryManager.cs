@@ -273,6 +273,14 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
 
         _subscription = _hub.Subscribe("recovery", e => e is HealthChanged or CircuitStateChanged or AnomalyDetected or BreachPredicted);
         _loop = Task.Run(() => ListenAsync(_subscription), CancellationToken.None);
+
+        // News published before the subscription (a component failing from its first check) is not lost: what
+        // the monitor already holds at or above the trigger level starts a recovery too.
+        RecoveryOptions options = Options;
+        foreach (ComponentHealth component in _monitor.Components.Where(c => c.Level >= options.TriggerLevel))
+        {
+            Trigger(component.Name, component.Level.ToString(), component.Level, component.AffectedBy, $"{component.Name} is {component.Level} at start: {component.Reason}");
+        }
     }
 
     /// <summary>Stops listening, cancels running recoveries, waits for them, and delivers queued notifications.</summary>

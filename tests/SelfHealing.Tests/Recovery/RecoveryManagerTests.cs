@@ -332,6 +332,23 @@ public sealed class RecoveryManagerTests
     }
 
     [Fact]
+    public async Task A_component_failing_before_the_manager_started_is_recovered_too()
+    {
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(b => b.AddHealableComponent("db", c => c.OnRestart(_ => { h.Checks["db"].Result = HealthCheckResult.Healthy(); return ValueTask.CompletedTask; })));
+        h.Checks["db"].Result = HealthCheckResult.Unhealthy("down from the start");
+        await h.Monitor.StartAsync(CancellationToken.None);
+        await h.Monitor.WhenIdle("db").WaitAsync(TimeSpan.FromSeconds(10)); // its HealthChanged went out with nobody listening
+        h.Monitor.GetHealth("db")!.Level.Should().Be(HealthLevel.Critical);
+
+        await h.Manager.StartAsync(CancellationToken.None);
+        Incident incident = await h.ClosedAsync("db");
+        (incident.Status, incident.Timeline.Any(e => e.Message == "db is Critical at start: down from the start; probable root cause: db itself")).Should().Be((IncidentStatus.Resolved, true));
+        await h.Manager.StopAsync(CancellationToken.None);
+        await h.Monitor.StopAsync(CancellationToken.None);
+    }
+
+    [Fact]
     public async Task A_component_that_is_not_healable_gets_an_escalated_incident()
     {
         using var h = new RecoveryHarness(_ => { });

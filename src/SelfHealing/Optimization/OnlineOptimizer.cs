@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using SelfHealing.Configuration;
+
+namespace SelfHealing.Optimization;
+
+/// <summary>
+/// Tunes an adaptive configuration live: each candidate of a <see cref="GeneticOptimizer"/> is applied, one at a
+/// time, through the configuration's guarded apply for one evaluation window, and its fitness read from an
+/// <see cref="IFitnessSource"/> (usually <see cref="WeightedFitness"/> over the metrics collector). A candidate
+/// that breaks a parameter's constraints is never applied; one after which health regresses is rolled back
+/// and scored <see cref="OnlineOptimizerOptions.RejectedFitness"/>. After each generation the best of the current
+/// population is applied (promoted). Elites are evaluated again each generation, so a change of workload shows.
+/// </summary>
+public sealed partial class OnlineOptimizer
+{
+    private readonly AdaptiveConfigManager _configuration;
+    private readonly IFitnessSource _fitness;
+    private readonly TimeProvider _time;
+    private readonly OnlineOptimizerOptions _options;
+    private readonly ILogger _logger;
+    private readonly ParameterDefinition[] _parameters;
+    private readonly IReadOnlyList<GeneDefinition> _genes;
+
+    /// <summary>Creates an online optimizer over the configuration's tunable parameters.</summary>
+    /// <param name="configuration">The configuration tuned.</param>
+    /// <param name="fitness">Where a window's fitness is read.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="options">The options.</param>
+    /// <param name="logger">The logger.</param>
+    /// <exception cref="ArgumentException">No parameter can be tuned, or an option is out of range.</exception>
+    public OnlineOptimizer(AdaptiveConfigManager configuration, IFitnessSource fitness, TimeProvider timeProvider, OnlineOptimizerOptions? options = null, ILogger<OnlineOptimizer>? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(fitness);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _configuration = configuration;
+        _fitness = fitness;
+        _time = timeProvider;
+        _options = options ?? new OnlineOptimizerOptions();
+        if (_options.EvaluationWindow < TimeSpan.FromSeconds(1) || _options.EvaluationWindow > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentException($"EvaluationWindow is {_options.EvaluationWindow}; allowed: 00:00:01 to 1.00:00:00.", nameof(options));
+        }
+
+        _logger = logger ?? (ILogger)NullLogger.Instance;
+        _parameters = [.. configuration.Parameters];
+        _genes = ConfigurationGenes.From(_parameters);
+        if (_genes.Count == 0)
+        {
+            throw new ArgumentException("The configuration has no parameter the optimizer can tune (booleans, numbers, durations, strings with allowed values).", nameof(configuration));
+        }
+
+        GeneticOptimizerOptions genetic = _options.Genetic.Copy();
+        genetic.MaxParallelism = 1; // one candidate live at a time
+        Optimizer = new GeneticOptimizer(_genes, EvaluateAsync, genetic);
+    }
+
+    /// <summary>Gets the genetic optimizer underneath (generation, population, best).</summary>
+    public GeneticOptimizer Optimizer { get; }
+
+    /// <summary>Runs one generation live, then promotes the best configuration found.</summary>
+    /// <param name="cancellationToken">Stops the generation (the candidate being tried stays applied).</param>
+    /// <returns>The configuration in force afterwards.</returns>
+    public async Task<ConfigSnapshot> RunGenerationAsync(CancellationToken cancellationToken = default)
+    {
+        await Optimizer.EvolveAsync(cancellationToken).ConfigureAwait(false);
+        Chromosome best = Optimizer.Population[0]; // the best as measured now: the best ever may date from another workload
+        ConfigSnapshot promoted = _configuration.Update(ConfigurationGenes.Decode(_parameters, _genes, best), ConfigSource.Optimizer, best.Fitness, $"best of generation {Optimizer.Generation}");
+        LogPromoted(_logger, Optimizer.Generation, best.Fitness, promoted.Version);
+        return promoted;
+    }
+
+    /// <summary>Runs generations until cancelled (the hosted loop's body).</summary>
+    /// <param name="cancellationToken">Stops the loop.</param>
+    /// <returns>A task that ends when the loop is cancelled.</returns>
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested && Optimizer.ShouldEvolve())
+        {
+            await RunGenerationAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask<double> EvaluateAsync(Chromosome candidate, CancellationToken cancellationToken)
+    {
+        Dictionary<string, object> values = ConfigurationGenes.Decode(_parameters, _genes, candidate);
+        var guard = new ConfigGuard { Window = _options.EvaluationWindow };
+        foreach (string component in _options.GuardedComponents)
+        {
+            guard.Components.Add(component);
+        }
+
+        GuardedApplyResult result;
+        try
+        {
+            result = await _configuration.ApplyGuardedAsync(values, guard, ConfigSource.Optimizer, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (ArgumentException ex)
+        {
+            LogRejected(_logger, ex.Message);
+            return _options.RejectedFitness; // never applied
+        }
+
+        if (result.RolledBack)
+        {
+            return _options.RejectedFitness;
+        }
+
+        double fitness = await _fitness.MeasureAsync(result.Applied.Timestamp, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        return double.IsFinite(fitness) ? fitness : _options.RejectedFitness;
+    }
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Generation {Generation}: best fitness {Fitness}, promoted as configuration version {Version}")]
+    private static partial void LogPromoted(ILogger logger, int generation, double fitness, long version);
+
+    [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "A candidate configuration was not applied: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string reason);
+}

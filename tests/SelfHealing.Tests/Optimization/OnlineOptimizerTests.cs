@@ -1,0 +1,209 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
+using SelfHealing.Configuration;
+using SelfHealing.Health;
+using SelfHealing.Metrics;
+using SelfHealing.Optimization;
+using SelfHealing.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace SelfHealing.Tests.Optimization;
+
+/// <summary>The online optimizer tuning a simulated service live, its fitness read from the metrics collector.</summary>
+public sealed class OnlineOptimizerTests(ITestOutputHelper output)
+{
+    private readonly FakeTimeProvider _time = new();
+
+    [Fact]
+    public async Task It_improves_a_simulated_service_over_its_defaults_and_adapts_when_the_workload_changes()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSelfHealing(b => b
+            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; o.DetectAnomalies = false; })
+            .ConfigureHealth(o => { o.DefaultInterval = TimeSpan.FromHours(1); o.LogAlerts = false; })
+            .AddAdaptiveParameters(SimulatedService.Parameters));
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        var config = host.Services.GetRequiredService<AdaptiveConfigManager>();
+        var collector = host.Services.GetRequiredService<IMetricsCollector>();
+        var service = new SimulatedService(collector, seed: 11);
+        var fitness = new WeightedFitness(collector,
+        [
+            new FitnessObjective { Metric = "svc.completed", Statistic = MetricStatistic.Rate, Direction = ThresholdDirection.LowerIsWorse, Scale = 100 },
+            new FitnessObjective { Metric = "svc.latency", Statistic = MetricStatistic.P95, Scale = 0.5 },
+        ]);
+        var online = new OnlineOptimizer(config, fitness, _time, new OnlineOptimizerOptions
+        {
+            EvaluationWindow = TimeSpan.FromSeconds(10),
+            Genetic = new GeneticOptimizerOptions { PopulationSize = 10, EliteCount = 2, ReevaluateElites = true, Seed = 3, MaxGenerations = 1_000_000, StagnationGenerations = 1_000_000 },
+        });
+
+        double defaults = service.TrueFitness(config.Current);
+        int improvedAt = -1;
+        for (int generation = 1; generation <= 100 && improvedAt < 0; generation++)
+        {
+            ConfigSnapshot promoted = await RunAsync(online, service, config);
+            if (service.TrueFitness(promoted) >= defaults * 1.15)
+            {
+                improvedAt = generation;
+            }
+        }
+
+        output.WriteLine($"defaults {defaults:F3}; 15% better by generation {improvedAt}: {service.TrueFitness(config.Current):F3}");
+        improvedAt.Should().BeInRange(1, 100);
+
+        while (online.Optimizer.Generation < 30)
+        {
+            await RunAsync(online, service, config); // settle near the best for this workload
+        }
+
+        // The offered load drops to a third: the concurrency that was best now queues requests for nothing.
+        service.Load = 160;
+        double atChange = service.TrueFitness(config.Current);
+        double optimum = service.BestTrueFitness();
+        atChange.Should().BeLessThan(optimum - (0.25 * Math.Abs(optimum)), "the change must leave the tuned configuration far from the new best");
+        int adaptedAt = -1;
+        for (int generation = 1; generation <= 10 && adaptedAt < 0; generation++)
+        {
+            ConfigSnapshot promoted = await RunAsync(online, service, config);
+            if (service.TrueFitness(promoted) >= atChange + (0.5 * (optimum - atChange)))
+            {
+                adaptedAt = generation;
+            }
+        }
+
+        output.WriteLine($"after the change {atChange:F3} (optimum {optimum:F3}); half the gap closed by generation {adaptedAt}: {service.TrueFitness(config.Current):F3}");
+        adaptedAt.Should().BeInRange(1, 10);
+        config.Current.Source.Should().Be(ConfigSource.Optimizer);
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task Registered_with_the_host_it_tunes_while_the_host_runs_and_stops_with_it()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSelfHealing(b => b
+            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; })
+            .AddAdaptiveParameters(ParameterDefinition.Integer("Svc:Concurrency", 4, 1, 64))
+            .AddOnlineOptimizer(_ => new ConstantFitness(), o =>
+            {
+                o.EvaluationWindow = TimeSpan.FromSeconds(5);
+                o.Genetic.PopulationSize = 4;
+                o.Genetic.EliteCount = 1;
+                o.Genetic.Seed = 1;
+            }));
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        var online = host.Services.GetRequiredService<OnlineOptimizer>();
+        var config = host.Services.GetRequiredService<AdaptiveConfigManager>();
+        for (int i = 0; i < 10_000 && online.Optimizer.Generation < 2; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
+
+        online.Optimizer.Generation.Should().BeGreaterThanOrEqualTo(2);
+        config.History.Should().Contain(v => v.Source == ConfigSource.Optimizer && v.Reason != null && v.Reason.StartsWith("best of generation", StringComparison.Ordinal));
+        await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    // The same fitness for every window: this test is about the loop running with the host, not about tuning.
+    private sealed class ConstantFitness : IFitnessSource
+    {
+        public ValueTask<double> MeasureAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) => ValueTask.FromResult(1.0);
+    }
+
+    // Runs one generation while the simulated service serves requests second by second on the fake clock.
+    private async Task<ConfigSnapshot> RunAsync(OnlineOptimizer online, SimulatedService service, AdaptiveConfigManager config)
+    {
+        Task<ConfigSnapshot> generation = online.RunGenerationAsync();
+        for (int second = 0; second < 100_000 && !generation.IsCompleted; second++)
+        {
+            service.ServeOneSecond(config.Current);
+            _time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
+
+        return await generation.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>
+    /// A service whose throughput and latency depend on its concurrency limit, timeout, retries and breaker
+    /// threshold, with seeded noise. More concurrency serves more of the offered load until contention slows
+    /// every request; retries save failed requests at a cost in latency; a timeout shorter than the latency
+    /// loses requests; the breaker threshold matters a little, best near 0.3.
+    /// </summary>
+    private sealed class SimulatedService(IMetricsCollector collector, int seed)
+    {
+        public static readonly ParameterDefinition[] Parameters =
+        [
+            ParameterDefinition.Duration("Svc:Timeout", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)),
+            ParameterDefinition.Integer("Svc:Concurrency", 4, 1, 64),
+            ParameterDefinition.Integer("Svc:Retries", 0, 0, 5),
+            ParameterDefinition.Float("Svc:BreakerThreshold", 0.5, 0.1, 0.9),
+        ];
+
+        private readonly Random _noise = new(seed);
+        private readonly MetricCounter _completed = collector.Counter("svc.completed");
+        private readonly MetricHistogram _latency = collector.Histogram("svc.latency");
+
+        public double Load { get; set; } = 500;
+
+        public (double Throughput, double Latency) Model(IReadOnlyDictionary<string, object> values)
+        {
+            double concurrency = (long)values["Svc:Concurrency"];
+            double timeout = ((TimeSpan)values["Svc:Timeout"]).TotalSeconds;
+            double retries = (long)values["Svc:Retries"];
+            double threshold = (double)values["Svc:BreakerThreshold"];
+            double latency = 0.05 * (1 + Math.Pow(concurrency / (Load / 40), 2));
+            const double fail = 0.1;
+            double success = 1 - Math.Pow(fail, retries + 1);
+            latency *= 1 + (0.5 * retries * fail);
+            success *= Math.Min(1, timeout / (2 * latency));
+            success *= 1 - (0.2 * Math.Abs(threshold - 0.3));
+            double served = Math.Min(Load, concurrency / latency);
+            return (served * success, latency);
+        }
+
+        public double TrueFitness(ConfigSnapshot snapshot) => TrueFitness(snapshot.Values);
+
+        public double TrueFitness(IReadOnlyDictionary<string, object> values)
+        {
+            (double throughput, double latency) = Model(values);
+            return (throughput / 100) - (latency * 1.2 / 0.5); // the p95 of the noise is about 1.2 times the latency
+        }
+
+        public double BestTrueFitness()
+        {
+            double best = double.NegativeInfinity;
+            for (long c = 1; c <= 64; c++)
+            {
+                for (long r = 0; r <= 5; r++)
+                {
+                    foreach (double t in (double[])[0.1, 0.5, 1, 2, 5])
+                    {
+                        best = Math.Max(best, TrueFitness(new Dictionary<string, object>
+                        {
+                            ["Svc:Concurrency"] = c, ["Svc:Retries"] = r, ["Svc:Timeout"] = TimeSpan.FromSeconds(t), ["Svc:BreakerThreshold"] = 0.3,
+                        }));
+                    }
+                }
+            }
+
+            return best;
+        }
+
+        public void ServeOneSecond(ConfigSnapshot snapshot)
+        {
+            (double throughput, double latency) = Model(snapshot.Values);
+            _completed.Add(Math.Max(0, throughput * (1 + (0.05 * _noise.Normal()))));
+            for (int i = 0; i < 20; i++)
+            {
+                _latency.Record(latency * Math.Exp(0.1 * _noise.Normal()));
+            }
+        }
+    }
+}
