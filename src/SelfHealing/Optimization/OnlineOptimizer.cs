@@ -38,9 +38,9 @@ public sealed partial class OnlineOptimizer
         _fitness = fitness;
         _time = timeProvider;
         _options = options ?? new OnlineOptimizerOptions();
-        if (_options.EvaluationWindow < TimeSpan.FromSeconds(1) || _options.EvaluationWindow > TimeSpan.FromDays(1))
+        if (_options.EvaluationWindow < TimeSpan.FromMilliseconds(100) || _options.EvaluationWindow > TimeSpan.FromDays(1))
         {
-            throw new ArgumentException($"EvaluationWindow is {_options.EvaluationWindow}; allowed: 00:00:01 to 1.00:00:00.", nameof(options));
+            throw new ArgumentException($"EvaluationWindow is {_options.EvaluationWindow}; allowed: 00:00:00.1000000 to 1.00:00:00.", nameof(options));
         }
 
         _logger = logger ?? (ILogger)NullLogger.Instance;

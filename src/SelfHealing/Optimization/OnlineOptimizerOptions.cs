@@ -3,8 +3,11 @@ namespace SelfHealing.Optimization;
 /// <summary>Options of the <see cref="OnlineOptimizer"/>.</summary>
 public sealed class OnlineOptimizerOptions
 {
-    /// <summary>Gets or sets how long each candidate runs before its fitness is read.</summary>
-    /// <value>Default 1 minute; allowed 1 second to 1 day.</value>
+    /// <summary>
+    /// Gets or sets how long each candidate runs before its fitness is read. Make it span many of the collector's
+    /// buckets and quantile steps: aggregates cover whole buckets, quantiles whole steps.
+    /// </summary>
+    /// <value>Default 1 minute; allowed 100 milliseconds to 1 day.</value>
     public TimeSpan EvaluationWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Gets or sets the genetic algorithm's settings (candidates are always evaluated one at a time).</summary>
