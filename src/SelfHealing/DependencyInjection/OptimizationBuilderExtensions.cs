@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using SelfHealing.Configuration;
 using SelfHealing.DependencyInjection;
 using SelfHealing.Optimization;
+using SelfHealing.Storage;
 
 #pragma warning disable IDE0130 // Extension methods live in the DI namespace, where users look for them.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -13,7 +14,8 @@ public static class OptimizationBuilderExtensions
 {
     /// <summary>
     /// Tunes the adaptive configuration's parameters live while the host runs: one candidate at a time, each for
-    /// one evaluation window, through the guarded apply; the best of each generation is promoted.
+    /// one evaluation window, through the guarded apply; the best of each generation is promoted, and the
+    /// population and best so far are kept in the state store, to continue from after a restart.
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="fitness">Creates the fitness source, usually a <see cref="WeightedFitness"/> over the collector.</param>
@@ -30,7 +32,8 @@ public static class OptimizationBuilderExtensions
             fitness(sp),
             sp.GetRequiredService<TimeProvider>(),
             options,
-            sp.GetService<ILogger<OnlineOptimizer>>()));
+            sp.GetService<ILogger<OnlineOptimizer>>(),
+            sp.GetRequiredService<IStateStore>()));
         builder.Services.AddSingleton<IHostedService>(sp => new OnlineOptimizerService(sp.GetRequiredService<OnlineOptimizer>()));
         return builder;
     }
@@ -41,6 +44,7 @@ public static class OptimizationBuilderExtensions
         {
             try
             {
+                await optimizer.RestoreAsync(stoppingToken).ConfigureAwait(false);
                 await optimizer.RunAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -29,6 +29,17 @@ public sealed class Chromosome
         Fitness = Evaluations == 1 ? fitness : Fitness + ((fitness - Fitness) / Math.Min(Evaluations, MeanSpan));
     }
 
+    internal static Chromosome From(ChromosomeState state, IReadOnlyList<GeneDefinition> genes)
+    {
+        double[] values = new double[genes.Count];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = genes[i].Legal(state.Genes[i]);
+        }
+
+        return new Chromosome(values) { Fitness = state.Fitness, Evaluations = Math.Max(1, state.Evaluations) };
+    }
+
     internal Chromosome Copy()
     {
         var copy = new Chromosome((double[])Values.Clone()) { Fitness = Fitness, Evaluations = Evaluations };

@@ -147,6 +147,33 @@ public sealed class GeneticOptimizer
         return new OptimizationResult(Best!.Copy(), Generation, Evaluations, Termination!.Value, [.. _bestByGeneration]);
     }
 
+    /// <summary>
+    /// Continues from a kept population (for example one the store held across a restart): genes are brought into
+    /// their domains; fitness and evaluation counts are kept. Replaces any population the optimizer has.
+    /// </summary>
+    /// <param name="population">The chromosomes; as many as the population size at most are taken, best first.</param>
+    /// <param name="generation">The generation they are.</param>
+    /// <param name="best">The best found so far; the population's best when <see langword="null"/>.</param>
+    /// <exception cref="ArgumentException">No chromosome, a chromosome with the wrong number of genes, or a fitness that is not finite.</exception>
+    public void Restore(IReadOnlyList<ChromosomeState> population, int generation, ChromosomeState? best = null)
+    {
+        ArgumentNullException.ThrowIfNull(population);
+        ArgumentOutOfRangeException.ThrowIfNegative(generation);
+        ChromosomeState[] all = [.. population, .. best is null ? [] : new[] { best }];
+        if (population.Count == 0 || all.Any(c => c.Genes.Length != _genes.Length || !double.IsFinite(c.Fitness)))
+        {
+            throw new ArgumentException($"A kept population needs chromosomes of {_genes.Length} genes with finite fitness.", nameof(population));
+        }
+
+        List<Chromosome> restored = [.. population.Select(c => Chromosome.From(c, _genes)).OrderByDescending(c => c.Fitness).Take(_options.PopulationSize)];
+        _population = restored;
+        _initialDiversity = DiversityOf(restored);
+        Generation = generation;
+        Best = best is null ? restored[0].Copy() : Chromosome.From(best, _genes);
+        _stagnant = 0;
+        _bestByGeneration.Add(Best.Fitness);
+    }
+
     /// <summary>Decodes a chromosome into values by gene name (bool, long, double or the option's text).</summary>
     /// <param name="chromosome">The chromosome.</param>
     /// <returns>The values.</returns>

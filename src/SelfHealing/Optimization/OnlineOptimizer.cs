@@ -1,6 +1,8 @@
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SelfHealing.Configuration;
+using SelfHealing.Storage;
 
 namespace SelfHealing.Optimization;
 
@@ -21,6 +23,7 @@ public sealed partial class OnlineOptimizer
     private readonly ILogger _logger;
     private readonly ParameterDefinition[] _parameters;
     private readonly IReadOnlyList<GeneDefinition> _genes;
+    private readonly IStateStore? _store;
 
     /// <summary>Creates an online optimizer over the configuration's tunable parameters.</summary>
     /// <param name="configuration">The configuration tuned.</param>
@@ -28,8 +31,9 @@ public sealed partial class OnlineOptimizer
     /// <param name="timeProvider">The clock.</param>
     /// <param name="options">The options.</param>
     /// <param name="logger">The logger.</param>
+    /// <param name="store">Where the population and the best so far are kept after each generation; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">No parameter can be tuned, or an option is out of range.</exception>
-    public OnlineOptimizer(AdaptiveConfigManager configuration, IFitnessSource fitness, TimeProvider timeProvider, OnlineOptimizerOptions? options = null, ILogger<OnlineOptimizer>? logger = null)
+    public OnlineOptimizer(AdaptiveConfigManager configuration, IFitnessSource fitness, TimeProvider timeProvider, OnlineOptimizerOptions? options = null, ILogger<OnlineOptimizer>? logger = null, IStateStore? store = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(fitness);
@@ -44,6 +48,7 @@ public sealed partial class OnlineOptimizer
         }
 
         _logger = logger ?? (ILogger)NullLogger.Instance;
+        _store = store;
         _parameters = [.. configuration.Parameters];
         _genes = ConfigurationGenes.From(_parameters);
         if (_genes.Count == 0)
@@ -55,6 +60,12 @@ public sealed partial class OnlineOptimizer
         genetic.MaxParallelism = 1; // one candidate live at a time
         Optimizer = new GeneticOptimizer(_genes, EvaluateAsync, genetic);
     }
+
+    /// <summary>The store collection of the optimizer's progress.</summary>
+    public const string StateCollection = "optimization.online";
+
+    private const string StateKey = "state";
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Gets the genetic optimizer underneath (generation, population, best).</summary>
     public GeneticOptimizer Optimizer { get; }
@@ -68,7 +79,49 @@ public sealed partial class OnlineOptimizer
         Chromosome best = Optimizer.Population[0]; // the best as measured now: the best ever may date from another workload
         ConfigSnapshot promoted = _configuration.Update(ConfigurationGenes.Decode(_parameters, _genes, best), ConfigSource.Optimizer, best.Fitness, $"best of generation {Optimizer.Generation}");
         LogPromoted(_logger, Optimizer.Generation, best.Fitness, promoted.Version);
+        if (_store is not null)
+        {
+            var state = new OnlineState(
+                [.. _genes.Select(g => g.Name)],
+                Optimizer.Generation,
+                ChromosomeState.Of(Optimizer.Best!),
+                [.. Optimizer.Population.Select(ChromosomeState.Of)]);
+            await _store.PutAsync(StateCollection, StateKey, JsonSerializer.Serialize(state, Json), cancellationToken).ConfigureAwait(false);
+        }
+
         return promoted;
+    }
+
+    /// <summary>
+    /// Continues from the population and best kept in the store, when they were kept for the same genes (a
+    /// changed set of parameters starts afresh, logged).
+    /// </summary>
+    /// <param name="cancellationToken">Cancels reading.</param>
+    /// <returns>Whether a kept state was restored.</returns>
+    public async Task<bool> RestoreAsync(CancellationToken cancellationToken = default)
+    {
+        if (_store is null || await _store.GetAsync(StateCollection, StateKey, cancellationToken).ConfigureAwait(false) is not { } json)
+        {
+            return false;
+        }
+
+        try
+        {
+            OnlineState? state = JsonSerializer.Deserialize<OnlineState>(json, Json);
+            if (state is null || !state.Genes.SequenceEqual(_genes.Select(g => g.Name), StringComparer.Ordinal))
+            {
+                LogStateIgnored(_logger, "it was kept for other parameters");
+                return false;
+            }
+
+            Optimizer.Restore(state.Population, state.Generation, state.Best);
+            return true;
+        }
+        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        {
+            LogStateIgnored(_logger, ex.Message);
+            return false;
+        }
     }
 
     /// <summary>Runs generations until cancelled (the hosted loop's body).</summary>
@@ -116,4 +169,9 @@ public sealed partial class OnlineOptimizer
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "A candidate configuration was not applied: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "The kept optimizer state is not used: {Reason}")]
+    private static partial void LogStateIgnored(ILogger logger, string reason);
+
+    private sealed record OnlineState(string[] Genes, int Generation, ChromosomeState Best, ChromosomeState[] Population);
 }

@@ -151,6 +151,23 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_kept_population_is_continued_from()
+    {
+        var first = new GeneticOptimizer(Reals(3, 5.12), c => TestFunctions.Sphere(c.Genes), new GeneticOptimizerOptions { Seed = 4, MaxGenerations = 10 });
+        await first.RunAsync();
+        ChromosomeState[] kept = [.. first.Population.Select(ChromosomeState.Of)];
+
+        var second = new GeneticOptimizer(Reals(3, 5.12), c => TestFunctions.Sphere(c.Genes), new GeneticOptimizerOptions { Seed = 4, MaxGenerations = 12 });
+        second.Restore(kept, first.Generation, ChromosomeState.Of(first.Best!));
+        (second.Generation, second.Best!.Fitness).Should().Be((10, first.Best!.Fitness));
+        await second.RunAsync();
+        (second.Generation, second.Best!.Fitness >= first.Best.Fitness).Should().Be((12, true), "the run goes on from where it was");
+
+        Action wrong = () => second.Restore([new ChromosomeState([1.0], -1, 1)], 0);
+        wrong.Should().Throw<ArgumentException>().WithMessage("A kept population needs chromosomes of 3 genes with finite fitness.*");
+    }
+
+    [Fact]
     public void Bad_settings_are_refused_naming_each()
     {
         Action options = () => _ = new GeneticOptimizer(Reals(2, 1), _ => 0, new GeneticOptimizerOptions { PopulationSize = 2, MutationRate = 1.5 });

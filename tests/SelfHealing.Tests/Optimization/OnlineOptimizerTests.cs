@@ -5,6 +5,7 @@ using SelfHealing.Configuration;
 using SelfHealing.Health;
 using SelfHealing.Metrics;
 using SelfHealing.Optimization;
+using SelfHealing.Storage;
 using SelfHealing.Tests.TestSupport;
 using Xunit.Abstractions;
 
@@ -81,10 +82,40 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Registered_with_the_host_it_tunes_while_the_host_runs_and_stops_with_it()
+    public async Task Registered_with_the_host_it_tunes_while_the_host_runs_stops_with_it_and_continues_after_a_restart()
+    {
+        var store = new InMemoryStateStore();
+        using (IHost first = BuildTuned(store))
+        {
+            await first.StartAsync();
+            var online = first.Services.GetRequiredService<OnlineOptimizer>();
+            var config = first.Services.GetRequiredService<AdaptiveConfigManager>();
+            for (int i = 0; i < 10_000 && online.Optimizer.Generation < 2; i++)
+            {
+                _time.Advance(TimeSpan.FromSeconds(1));
+                await Task.Yield();
+            }
+
+            online.Optimizer.Generation.Should().BeGreaterThanOrEqualTo(2);
+            config.History.Should().Contain(v => v.Source == ConfigSource.Optimizer && v.Reason != null && v.Reason.StartsWith("best of generation", StringComparison.Ordinal));
+            await first.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+
+        string? kept = await store.GetAsync(OnlineOptimizer.StateCollection, "state");
+        kept.Should().NotBeNull();
+        using IHost second = BuildTuned(store);
+        await second.StartAsync();
+        GeneticOptimizer resumed = second.Services.GetRequiredService<OnlineOptimizer>().Optimizer;
+        await Eventually.UntilAsync(() => resumed.Generation >= 2); // restored at start, before any time passes
+        resumed.Population.Should().HaveCount(4);
+        await second.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    private IHost BuildTuned(InMemoryStateStore store)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSingleton<IStateStore>(store);
         builder.Services.AddSelfHealing(b => b
             .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; })
             .AddAdaptiveParameters(ParameterDefinition.Integer("Svc:Concurrency", 4, 1, 64))
@@ -95,19 +126,7 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
                 o.Genetic.EliteCount = 1;
                 o.Genetic.Seed = 1;
             }));
-        using IHost host = builder.Build();
-        await host.StartAsync();
-        var online = host.Services.GetRequiredService<OnlineOptimizer>();
-        var config = host.Services.GetRequiredService<AdaptiveConfigManager>();
-        for (int i = 0; i < 10_000 && online.Optimizer.Generation < 2; i++)
-        {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
-        }
-
-        online.Optimizer.Generation.Should().BeGreaterThanOrEqualTo(2);
-        config.History.Should().Contain(v => v.Source == ConfigSource.Optimizer && v.Reason != null && v.Reason.StartsWith("best of generation", StringComparison.Ordinal));
-        await host.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        return builder.Build();
     }
 
     // The same fitness for every window: this test is about the loop running with the host, not about tuning.

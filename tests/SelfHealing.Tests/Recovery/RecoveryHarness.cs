@@ -116,17 +116,6 @@ internal sealed class RecoveryHarness : IDisposable
         throw new TimeoutException($"The incident of {component} did not close within 10 minutes of fake time.");
     }
 
-    /// <summary>Waits (real time, bounded) until the condition holds, without moving the fake clock.</summary>
-    public static async Task UntilAsync(Func<bool> condition)
-    {
-        for (int i = 0; i < 2000 && !condition(); i++)
-        {
-            await Task.Delay(5);
-        }
-
-        condition().Should().BeTrue("the condition should hold within 10 seconds");
-    }
-
     public void Dispose() => _host.Dispose();
 
     // Lets the event listener and the runs take the step they can take without time moving.

@@ -7,6 +7,7 @@ using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Recovery;
 using SelfHealing.Storage;
+using SelfHealing.Tests.TestSupport;
 
 namespace SelfHealing.Tests.Recovery;
 
@@ -122,7 +123,7 @@ public sealed class RecoveryManagerTests
                 .AddHealableComponent("db", c => c.OnRestart(async _ =>
                 {
                     // Held until api's recovery waits for this one.
-                    await RecoveryHarness.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "api" && i.Timeline.Any(e => e.Message == "waiting for the recovery of db first")));
+                    await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "api" && i.Timeline.Any(e => e.Message == "waiting for the recovery of db first")));
                     lock (order) { order.Add("restart db"); }
                     h.Checks["db"].Result = HealthCheckResult.Healthy();
                     h.Checks["api-check"].Result = HealthCheckResult.Healthy();
@@ -133,7 +134,7 @@ public sealed class RecoveryManagerTests
         await h.StartAsync();
 
         await h.SetAsync("db", HealthStatus.Unhealthy);
-        await RecoveryHarness.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "db"));
+        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "db"));
         h.Checks["api-check"].Result = HealthCheckResult.Unhealthy("db is down");
         h.Monitor.Report("api", HealthLevel.Critical, "its database is down");
 
@@ -206,12 +207,12 @@ public sealed class RecoveryManagerTests
         })));
         await h.StartAsync();
         await h.SetAsync("db", HealthStatus.Unhealthy);
-        await RecoveryHarness.UntilAsync(() => Volatile.Read(ref restarts) == 1);
+        await Eventually.UntilAsync(() => Volatile.Read(ref restarts) == 1);
 
         var hub = h.Services.GetRequiredService<IEventHub>();
         DateTimeOffset now = h.Time.GetUtcNow();
         Parallel.For(0, 50, i => hub.Publish(new HealthChanged("test", now, "db", HealthLevel.Critical, HealthLevel.Failed, $"news {i}")));
-        await RecoveryHarness.UntilAsync(() => h.Manager.OpenIncidents.Single().Timeline.Count(e => e.Message.StartsWith("db is Failed: news", StringComparison.Ordinal)) == 50);
+        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Single().Timeline.Count(e => e.Message.StartsWith("db is Failed: news", StringComparison.Ordinal)) == 50);
         release.SetResult();
 
         Incident incident = await h.ClosedAsync("db");
