@@ -77,7 +77,7 @@ public sealed partial class OnlineOptimizer
     {
         await Optimizer.EvolveAsync(cancellationToken).ConfigureAwait(false);
         Chromosome best = Optimizer.Population[0]; // the best as measured now: the best ever may date from another workload
-        ConfigSnapshot promoted = _configuration.Update(ConfigurationGenes.Decode(_parameters, _genes, best), ConfigSource.Optimizer, best.Fitness, $"best of generation {Optimizer.Generation}");
+        ConfigSnapshot promoted = _configuration.ApplyChromosome(best, _genes, $"best of generation {Optimizer.Generation}");
         LogPromoted(_logger, Optimizer.Generation, best.Fitness, promoted.Version);
         if (_store is not null)
         {
