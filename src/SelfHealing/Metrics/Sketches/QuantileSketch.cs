@@ -39,6 +39,14 @@ internal sealed class QuantileSketch
             return false;
         }
 
+        RecordFinite(value);
+        return true;
+    }
+
+    /// <summary>Counts a value the caller has checked is finite (the recording hot path checks once).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public void RecordFinite(double value)
+    {
         if (value > 0)
         {
             Count(_positive, value);
@@ -51,8 +59,6 @@ internal sealed class QuantileSketch
         {
             Interlocked.Increment(ref _zero);
         }
-
-        return true;
     }
 
     /// <summary>Takes the counts so far into an immutable snapshot, leaving them in place.</summary>

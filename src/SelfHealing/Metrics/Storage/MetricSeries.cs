@@ -82,7 +82,7 @@ internal sealed class MetricSeries
             RaiseTo(ref bucket.Max, value);
         }
 
-        _sketchOfClockSlot?[slot].Record(value);
+        _sketchOfClockSlot?[slot].RecordFinite(value);
     }
 
     /// <summary>Turns an observed running total into an increment; false for the first observation (a baseline).</summary>
