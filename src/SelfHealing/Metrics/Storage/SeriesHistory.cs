@@ -53,7 +53,8 @@ internal sealed class SeriesHistory
         }
         else
         {
-            long from = newest == Nothing ? epoch - length + 1 : Math.Max(newest + 1, epoch - length + 1);
+            // The first bucket written finds every slot still empty: nothing to clear.
+            long from = newest == Nothing ? epoch : Math.Max(newest + 1, epoch - length + 1);
             for (long skipped = from; skipped < epoch; skipped++)
             {
                 Clear((int)(skipped % length));

@@ -32,4 +32,20 @@ public sealed class MetricSeriesTests
         series.AddSketches(layout.StepOf(closedThrough) + 1, currentStep, layout.StepOf(closedThrough), currentStep, accumulator);
         accumulator.Count.Should().Be(10);
     }
+
+    [Fact]
+    public void The_first_bucket_of_a_series_may_close_at_epoch_zero()
+    {
+        var layout = new SeriesLayout(new MetricsCollectorOptions(), TimeSpan.TicksPerSecond, 0);
+        var history = new SeriesHistory(layout);
+        var written = BucketTotals.Empty;
+        written.Add(3, 6.0, 1.0, 3.0);
+
+        history.WriteBucket(0, written); // a collector stopped within its first bucket flushes epoch 0
+
+        var read = BucketTotals.Empty;
+        history.ReadBucket(0, ref read);
+        read.Count.Should().Be(3);
+        read.Sum.Should().Be(6.0);
+    }
 }
