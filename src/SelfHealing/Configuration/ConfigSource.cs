@@ -17,4 +17,7 @@ public enum ConfigSource
 
     /// <summary>A change made by the recovery manager.</summary>
     Recovery,
+
+    /// <summary>A change replicated from the cluster (SelfHealing.Coordination), applied on every node.</summary>
+    Cluster,
 }

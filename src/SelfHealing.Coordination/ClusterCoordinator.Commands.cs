@@ -1,0 +1,156 @@
+using System.Net;
+using System.Net.Sockets;
+using DotNext.Net.Cluster.Consensus.Raft;
+using SelfHealing.Coordination.Replication;
+using SelfHealing.Coordination.Transport;
+
+namespace SelfHealing.Coordination;
+
+/// <summary>How a cluster-wide action reaches the log: appended here when this node leads, forwarded to the leader otherwise.</summary>
+public sealed partial class ClusterCoordinator
+{
+    private async Task<object?> SubmitAsync(ClusterCommand command, CancellationToken cancellationToken)
+    {
+        RaftCluster cluster = _running ? _cluster! : throw NotStarted();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        deadline.CancelAfter(_options.CommandTimeout);
+        try
+        {
+            if (IsLocalLeader(cluster))
+            {
+                return await AppendAsync(cluster, command, deadline.Token).ConfigureAwait(false);
+            }
+
+            if (cluster.Leader is not { } leader || cluster.ConsensusToken.IsCancellationRequested)
+            {
+                throw Refused(command, "no leader is visible from this node: it is on the minority side of a partition, or an election is under way");
+            }
+
+            EndPoint forwarder = await ForwarderOfAsync(leader, deadline.Token).ConfigureAwait(false);
+            ForwardReply reply = await _forwarder!.SendAsync(forwarder, command, deadline.Token).ConfigureAwait(false);
+            if (reply.Unavailable)
+            {
+                throw Refused(command, reply.Error ?? "the leader could not commit it");
+            }
+
+            if (!reply.Ok)
+            {
+                throw new InvalidOperationException($"The leader refused {Describe(command)}: {reply.Error}");
+            }
+
+            object? outcome = (object?)reply.Decision ?? reply.Released;
+            await WaitUntilAppliedHereAsync(deadline.Token).ConfigureAwait(false);
+            return outcome;
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Refused(command, $"it was not committed by a majority within {_options.CommandTimeout.TotalMilliseconds:0} ms", ex);
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or NotLeaderException or QuorumUnreachableException or ObjectDisposedException)
+        {
+            throw Refused(command, ex.Message, ex);
+        }
+    }
+
+    private async Task<object?> AppendAsync(RaftCluster cluster, ClusterCommand command, CancellationToken cancellationToken)
+    {
+        ClusterCommand stamped = command with { Timestamp = _time.GetUtcNow() };
+        if (stamped is ReportCircuitCommand circuit)
+        {
+            stamped = circuit with { Quorum = CircuitQuorum, BreakDuration = _options.ClusterBreakDuration };
+        }
+
+        Task<object?> applied = _machine!.WaitFor(stamped.RequestId);
+        try
+        {
+            await cluster.ReplicateAsync(new ReadOnlyMemory<byte>(stamped.Serialize()), context: null, cancellationToken).ConfigureAwait(false);
+            return await applied.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _machine.Forget(stamped.RequestId);
+        }
+    }
+
+    /// <summary>Serves a follower's command on the leader: only a configured member may change the replicated state.</summary>
+    private async Task<ForwardReply> HandleForwardedAsync(ClusterCommand command, IPAddress? remote, CancellationToken stopping)
+    {
+        if (!_endPointsById.TryGetValue(command.Node, out EndPoint? member))
+        {
+            LogForeignCommand(_logger, NodeId, command.Node, remote?.ToString() ?? "?");
+            return ForwardReply.Refused($"'{command.Node}' is not a member of this cluster");
+        }
+
+        if (member is IPEndPoint ip && remote is not null && !ip.Address.Equals(remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote))
+        {
+            LogForeignCommand(_logger, NodeId, command.Node, remote.ToString());
+            return ForwardReply.Refused($"'{command.Node}' is a member at {ip.Address}, not at {remote}");
+        }
+
+        RaftCluster? cluster = _cluster;
+        if (!_running || cluster is null || !IsLocalLeader(cluster))
+        {
+            return ForwardReply.NotAvailable("the node that received it is no longer the leader");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        deadline.CancelAfter(_options.CommandTimeout);
+        try
+        {
+            return ForwardReply.Done(await AppendAsync(cluster, command, deadline.Token).ConfigureAwait(false));
+        }
+        catch (ClusterUnavailableException ex)
+        {
+            return ForwardReply.NotAvailable(ex.Message);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or NotLeaderException or QuorumUnreachableException)
+        {
+            return ForwardReply.NotAvailable($"the leader could not commit it: {ex.Message}");
+        }
+    }
+
+    private async Task<EndPoint> ForwarderOfAsync(RaftClusterMember leader, CancellationToken cancellationToken)
+    {
+        IReadOnlyDictionary<string, string> metadata = await leader.GetMetadataAsync(false, cancellationToken).ConfigureAwait(false);
+        if (!metadata.TryGetValue(CommandForwarder.MetadataKey, out string? address) || !IPEndPoint.TryParse(address, out IPEndPoint? endpoint))
+        {
+            throw new IOException($"The leader '{IdOf(leader.EndPoint)}' does not publish a command forwarder; is it a SelfHealing node of the same version?");
+        }
+
+        return endpoint;
+    }
+
+    /// <summary>After the leader applied a forwarded command, waits until this node has applied it too, so its state reads it.</summary>
+    private async Task WaitUntilAppliedHereAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _cluster!.ApplyReadBarrierAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is QuorumUnreachableException or NotLeaderException or TimeoutException)
+        {
+            // The command is committed; this node will apply it as it catches up.
+        }
+    }
+
+    private int CircuitQuorum => _options.CircuitQuorum > 0
+        ? _options.CircuitQuorum
+        : (_options.Members.Count / 2) + 1;
+
+    private ClusterUnavailableException Refused(ClusterCommand command, string why, Exception? inner = null)
+    {
+        string message = $"Cluster node '{NodeId}' took no cluster-wide action for {Describe(command)}: {why}. Local breakers and local recovery keep working.";
+        LogRefused(_logger, NodeId, Describe(command), why);
+        return inner is null ? new ClusterUnavailableException(message) : new ClusterUnavailableException(message, inner);
+    }
+
+    private static string Describe(ClusterCommand command) => command switch
+    {
+        ReportCircuitCommand c => $"the report of circuit '{c.Circuit}' {(c.Open ? "open" : "closed")}",
+        ReportHealthCommand h => $"the health report of '{h.Component}' ({h.Level})",
+        ProposeConfigurationCommand p => $"the configuration change of {string.Join(", ", p.Values.Keys)}",
+        AcquireLeaseCommand a => $"the lease on '{a.Target}' for {a.Action}",
+        ReleaseLeaseCommand r => $"the release of the lease on '{r.Target}'",
+        _ => command.GetType().Name,
+    };
+}

@@ -1,0 +1,222 @@
+using System.Globalization;
+using SelfHealing.CircuitBreakers;
+using SelfHealing.Configuration;
+using SelfHealing.Coordination.Replication;
+using SelfHealing.Events;
+using SelfHealing.Health;
+
+namespace SelfHealing.Coordination;
+
+/// <summary>
+/// The coordinator's two loops: one follows what the log applies (events, shared breakers, configuration); the other
+/// reports what happens locally (breakers of shared dependencies, health changes, manual configuration changes).
+/// </summary>
+public sealed partial class ClusterCoordinator
+{
+    private bool Accepts(SelfHealingEvent e) => e switch
+    {
+        CircuitStateChanged c => IsShared(c.CircuitName),
+        HealthChanged => _options.ReportHealth,
+        ConfigChanged c => _options.ReplicateConfiguration && c.Snapshot.Source == ConfigSource.Manual,
+        _ => false,
+    };
+
+    private bool IsShared(string circuit) =>
+        _options.SharedCircuits.Any(s => s == "*" || string.Equals(s, circuit, StringComparison.Ordinal));
+
+    private async Task ReportLocalEventsAsync(EventSubscription subscription, CancellationToken stopping)
+    {
+        try
+        {
+            await foreach (SelfHealingEvent e in subscription.Reader.ReadAllAsync(stopping).ConfigureAwait(false))
+            {
+                try
+                {
+                    await ReportAsync(e, stopping).ConfigureAwait(false);
+                }
+                catch (ClusterUnavailableException)
+                {
+                    // Refused and logged: this node is on the minority side; its own breakers and recovery carry on.
+                }
+                catch (ArgumentException ex)
+                {
+                    LogNotReported(_logger, NodeId, e.GetType().Name, ex.Message);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    private Task ReportAsync(SelfHealingEvent e, CancellationToken stopping)
+    {
+        switch (e)
+        {
+            case CircuitStateChanged c when c.State == CircuitState.Open:
+                _reportedOpen[c.CircuitName] = 0;
+                return ReportCircuitAsync(c.CircuitName, open: true, stopping);
+
+            case CircuitStateChanged c when c.State == CircuitState.Closed && _reportedOpen.TryRemove(c.CircuitName, out _):
+                return ReportCircuitAsync(c.CircuitName, open: false, stopping);
+
+            case HealthChanged h:
+                return ReportHealthAsync(h.Component, h.Level, h.Level == HealthLevel.Healthy ? null : h.Reason, stopping);
+
+            case ConfigChanged c when c.Changed.Count > 0:
+                var values = c.Changed.Where(c.Snapshot.Values.ContainsKey).ToDictionary(n => n, n => c.Snapshot.Values[n], StringComparer.Ordinal);
+                return values.Count == 0 ? Task.CompletedTask : ProposeConfigurationAsync(values, c.Snapshot.Reason ?? $"manual change on {NodeId}", stopping);
+
+            default:
+                return Task.CompletedTask;
+        }
+    }
+
+    private async Task FollowAppliedAsync(CancellationToken stopping)
+    {
+        await foreach (AppliedCommand applied in _applied.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            try
+            {
+                Follow(applied);
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                LogFollowFailed(_logger, NodeId, applied.Index, ex.Message);
+            }
+        }
+    }
+
+    private void Follow(AppliedCommand applied)
+    {
+        DateTimeOffset now = _time.GetUtcNow();
+        switch (applied.Command)
+        {
+            case ReportCircuitCommand when applied.CircuitChange is { } circuit:
+                LogCircuit(_logger, NodeId, circuit.Name, circuit.IsOpen ? "open" : "closed", circuit.OpenNodes);
+                Publish(new ClusterCircuitChanged(EventSource, now, circuit));
+                FollowCircuit(circuit, now);
+                break;
+
+            case ReportHealthCommand h:
+                Publish(new HealthUpdate(EventSource, now, new ClusterHealthReport(h.Node, h.Component, h.Level, h.Reason, h.Timestamp)));
+                break;
+
+            case ProposeConfigurationCommand p:
+                Publish(new ConfigUpdate(EventSource, now, p.Node, applied.Index, p.Values, p.Reason));
+                ApplyConfiguration(p);
+                break;
+
+            case AcquireLeaseCommand a when applied.Outcome is LeaseDecision decision:
+                Publish(new HealingRequested(EventSource, now, a.Node, a.Action, decision.Granted, decision.Lease));
+                break;
+
+            case ReleaseLeaseCommand r when applied.Outcome is ClusterLease released:
+                Publish(new HealingExecuted(EventSource, now, released, r.Succeeded, r.Detail));
+                break;
+        }
+    }
+
+    private void FollowCircuit(ClusterCircuit circuit, DateTimeOffset now)
+    {
+        if (!IsShared(circuit.Name) || !TryGetBreaker(circuit.Name, out CircuitBreaker? breaker))
+        {
+            return;
+        }
+
+        if (circuit.IsOpenAt(now) && circuit.OpenUntil is { } until)
+        {
+            _isolated[circuit.Name] = until;
+            if (breaker.State != CircuitState.Isolated)
+            {
+                breaker.Isolate();
+            }
+
+            _ = EndOpeningAsync(circuit.Name, until, _stopping.Token);
+        }
+        else
+        {
+            EndIsolation(circuit.Name, until: null);
+        }
+    }
+
+    private bool TryGetBreaker(string name, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out CircuitBreaker? breaker)
+    {
+        if (_breakers.TryGet(name, out breaker))
+        {
+            return true;
+        }
+
+        if (_options.SharedCircuits.Contains(name))
+        {
+            breaker = _breakers.GetOrCreate(name);
+            return true;
+        }
+
+        return false;
+    }
+
+    private async Task EndOpeningAsync(string circuit, DateTimeOffset until, CancellationToken stopping)
+    {
+        try
+        {
+            TimeSpan wait = until - _time.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, _time, stopping).ConfigureAwait(false);
+            }
+
+            EndIsolation(circuit, until);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>
+    /// Hands a breaker the cluster isolated back to its own judgement; <paramref name="until"/> names the opening that ends,
+    /// so a later opening of the same circuit is not ended early.
+    /// </summary>
+    private void EndIsolation(string circuit, DateTimeOffset? until)
+    {
+        if (until is { } end && (!_isolated.TryGetValue(circuit, out DateTimeOffset current) || current != end))
+        {
+            return;
+        }
+
+        if (_isolated.TryRemove(circuit, out _) && _breakers.TryGet(circuit, out CircuitBreaker? breaker) && breaker.State == CircuitState.Isolated)
+        {
+            breaker.Reset();
+        }
+    }
+
+    private void ApplyConfiguration(ProposeConfigurationCommand p)
+    {
+        if (_configuration is null)
+        {
+            return;
+        }
+
+        var known = _configuration.Parameters.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        ConfigSnapshot current = _configuration.Current;
+        var changes = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach ((string name, string value) in p.Values)
+        {
+            if (!known.Contains(name))
+            {
+                LogFollowFailed(_logger, NodeId, 0, $"the replicated parameter '{name}' is not defined on this node; it was skipped");
+                continue;
+            }
+
+            if (!current.Values.TryGetValue(name, out object? mine) || !string.Equals(ParameterDefinition.Format(mine), value, StringComparison.Ordinal))
+            {
+                changes[name] = value;
+            }
+        }
+
+        if (changes.Count > 0)
+        {
+            _configuration.Update(changes, ConfigSource.Cluster, reason: string.Create(CultureInfo.InvariantCulture, $"replicated from {p.Node}{(p.Reason is null ? string.Empty : ": " + p.Reason)}"));
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace SelfHealing.Coordination;
+
+/// <summary>Log messages of the coordinator, event ids 8001 to 8099.</summary>
+public sealed partial class ClusterCoordinator
+{
+    [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Cluster node {Node} started at {Endpoint} with {Members} members; log in {Directory}")]
+    private static partial void LogStarted(ILogger logger, string node, System.Net.IPEndPoint endpoint, int members, string directory);
+
+    [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Cluster node {Node} stopped")]
+    private static partial void LogStopped(ILogger logger, string node);
+
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Information, Message = "Cluster node {Node}: leader is {Leader} (term {Term})")]
+    private static partial void LogLeader(ILogger logger, string node, string leader, long term);
+
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "Cluster node {Node}: member {Member} does not answer")]
+    private static partial void LogMemberLost(ILogger logger, string node, string member);
+
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Warning, Message = "Cluster node {Node} took no cluster-wide action for {Command}: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string node, string command, string reason);
+
+    [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "Cluster node {Node} refused a command from '{Claimed}' at {Remote}: not a member")]
+    private static partial void LogForeignCommand(ILogger logger, string node, string claimed, string remote);
+
+    [LoggerMessage(EventId = 8007, Level = LogLevel.Information, Message = "Cluster node {Node}: circuit {Circuit} is {State} cluster-wide (open on: {OpenNodes})")]
+    private static partial void LogCircuit(ILogger logger, string node, string circuit, string state, IReadOnlyList<string> openNodes);
+
+    [LoggerMessage(EventId = 8008, Level = LogLevel.Warning, Message = "Cluster node {Node} could not follow log entry {Index}: {Reason}")]
+    private static partial void LogFollowFailed(ILogger logger, string node, long index, string reason);
+
+    [LoggerMessage(EventId = 8009, Level = LogLevel.Warning, Message = "Cluster node {Node} did not report a {Event}: {Reason}")]
+    private static partial void LogNotReported(ILogger logger, string node, string @event, string reason);
+}

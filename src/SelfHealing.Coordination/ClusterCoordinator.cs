@@ -1,0 +1,462 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using DotNext.Net.Cluster;
+using DotNext.Net.Cluster.Consensus.Raft;
+using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SelfHealing.CircuitBreakers;
+using SelfHealing.Configuration;
+using SelfHealing.Coordination.Replication;
+using SelfHealing.Coordination.Transport;
+using SelfHealing.Events;
+using SelfHealing.Health;
+
+namespace SelfHealing.Coordination;
+
+/// <summary>
+/// Runs this node of the cluster on DotNext's Raft engine: starts and stops it with the host, keeps the replicated state
+/// (<see cref="ClusterState"/>) in a write-ahead log with snapshots, forwards a follower's cluster-wide actions to the
+/// leader, and joins the cluster to the rest of SelfHealing: shared breakers open on every node when enough nodes see
+/// them open, health changes feed the cluster view, manual configuration changes reach every node, and healing leases
+/// let one replica act on a shared dependency.
+/// </summary>
+public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisposable
+{
+    /// <summary>The <see cref="SelfHealingEvent.Source"/> of every coordination event.</summary>
+    public const string EventSource = "coordination";
+
+    private readonly CoordinationOptions _options;
+    private readonly IEventHub _hub;
+    private readonly CircuitBreakerRegistry _breakers;
+    private readonly AdaptiveConfigManager? _configuration;
+    private readonly TimeProvider _time;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _isolated = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _reportedOpen = new(StringComparer.Ordinal);
+    private readonly System.Threading.Channels.Channel<AppliedCommand> _applied =
+        System.Threading.Channels.Channel.CreateUnbounded<AppliedCommand>(new() { SingleReader = true });
+
+    private readonly CancellationTokenSource _stopping = new();
+    private Dictionary<EndPoint, string> _idsByEndPoint = [];
+    private Dictionary<string, EndPoint> _endPointsById = new(StringComparer.Ordinal);
+    private RaftCluster? _cluster;
+    private WriteAheadLog? _log;
+    private ClusterStateMachine? _machine;
+    private CommandForwarder? _forwarder;
+    private EventSubscription? _subscription;
+    private ITimer? _heartbeat;
+    private string? _temporaryDirectory;
+    private Task _loops = Task.CompletedTask;
+    private volatile bool _running;
+
+    /// <summary>Creates the coordinator; <see cref="StartAsync"/> joins the cluster.</summary>
+    /// <param name="options">The validated options.</param>
+    /// <param name="hub">The event hub.</param>
+    /// <param name="breakers">The breaker registry, whose shared breakers follow the cluster.</param>
+    /// <param name="configuration">Adaptive configuration, which applies replicated values; may be null.</param>
+    /// <param name="timeProvider">The clock (the leader stamps commands with it).</param>
+    /// <param name="loggerFactory">Loggers for this node and the Raft engine.</param>
+    public ClusterCoordinator(
+        IOptions<CoordinationOptions> options,
+        IEventHub hub,
+        CircuitBreakerRegistry breakers,
+        AdaptiveConfigManager? configuration = null,
+        TimeProvider? timeProvider = null,
+        ILoggerFactory? loggerFactory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(hub);
+        ArgumentNullException.ThrowIfNull(breakers);
+        _options = options.Value;
+        OptionErrors errors = CoordinationOptionsValidator.Check(_options);
+        errors.ThrowIfAny(nameof(options));
+        _hub = hub;
+        _breakers = breakers;
+        _configuration = configuration;
+        _time = timeProvider ?? TimeProvider.System;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
+        _logger = _loggerFactory.CreateLogger<ClusterCoordinator>();
+        NodeId = _options.NodeId;
+    }
+
+    /// <inheritdoc />
+    public string NodeId { get; }
+
+    /// <inheritdoc />
+    public ClusterRole Role => _cluster is not { } cluster || !_running
+        ? ClusterRole.Stopped
+        : _options.Observer ? ClusterRole.Observer
+        : IsLocalLeader(cluster) ? ClusterRole.Leader
+        : ClusterRole.Follower;
+
+    /// <inheritdoc />
+    public string? LeaderId => _running && _cluster?.Leader is { } leader ? IdOf(leader.EndPoint) : null;
+
+    /// <inheritdoc />
+    public bool HasQuorum => _running && _cluster is { } cluster && (IsLocalLeader(cluster)
+        ? !cluster.LeadershipToken.IsCancellationRequested
+        : cluster.Leader is not null && !cluster.ConsensusToken.IsCancellationRequested);
+
+    /// <inheritdoc />
+    public long Term => _cluster is { } cluster ? cluster.Term : 0;
+
+    /// <inheritdoc />
+    public ClusterState State => _machine?.State ?? ClusterState.Empty;
+
+    /// <summary>Gets where this node's command forwarder listens (null before start).</summary>
+    internal IPEndPoint? ForwarderEndPoint => _forwarder?.LocalEndPoint;
+
+    /// <summary>Gets the members by id, as configured.</summary>
+    public IReadOnlyDictionary<string, string> Members => new Dictionary<string, string>(_options.Members, StringComparer.Ordinal);
+
+    /// <summary>Joins the cluster: restores the state from the log directory, starts the engine and the forwarder.</summary>
+    /// <param name="cancellationToken">Cancels the start.</param>
+    /// <returns>A task that completes when the node runs (a leader may not be elected yet).</returns>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_cluster is not null)
+        {
+            throw new InvalidOperationException($"Cluster node '{NodeId}' is already started.");
+        }
+
+        await ResolveMembersAsync(cancellationToken).ConfigureAwait(false);
+        var local = (IPEndPoint)_endPointsById[NodeId];
+        string directory = _options.LogDirectory ?? (_temporaryDirectory = Path.Combine(Path.GetTempPath(), "selfhealing-raft-" + Guid.NewGuid().ToString("N")));
+        Directory.CreateDirectory(directory);
+
+        _machine = new ClusterStateMachine(new DirectoryInfo(Path.Combine(directory, "state")), a => _applied.Writer.TryWrite(a));
+        try
+        {
+            await _machine.RestoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
+        {
+            throw new InvalidOperationException($"The cluster state snapshot in '{directory}' cannot be read ({ex.Message}); it was left as it is. Move it away to start this node empty: it will catch up from the leader.", ex);
+        }
+
+        _log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(directory, "log") }, _machine);
+        await _log.InitializeAsync(cancellationToken).ConfigureAwait(false);
+        long restoredIndex = _log.LastCommittedEntryIndex;
+
+        _forwarder = new CommandForwarder(_options.Tls, _options.ConnectTimeout, _logger);
+        _forwarder.Start(local.Address, HandleForwardedAsync);
+
+        var configuration = new RaftCluster.TcpConfiguration(local)
+        {
+            LowerElectionTimeout = (int)_options.ElectionTimeoutMin.TotalMilliseconds,
+            UpperElectionTimeout = (int)_options.ElectionTimeoutMax.TotalMilliseconds,
+            HeartbeatThreshold = _options.HeartbeatThreshold,
+            RequestTimeout = _options.RequestTimeout,
+            ConnectTimeout = _options.ConnectTimeout,
+            ColdStart = false,
+            Standby = _options.Observer,
+            ConfigurationStorage = new StaticMemberStorage(_endPointsById.Values),
+            LoggerFactory = _loggerFactory,
+            SslOptions = _options.Tls is { } tls ? ClusterTls.RaftOptions(tls) : null,
+        };
+        configuration.Metadata[CommandForwarder.MetadataKey] = _forwarder.LocalEndPoint!.ToString();
+
+        _cluster = new RaftCluster(configuration) { AuditTrail = _log };
+        _cluster.LeaderChanged += OnLeaderChanged;
+        _cluster.MemberAdded += OnMemberAdded;
+        _cluster.MemberRemoved += OnMemberRemoved;
+        _running = true;
+        _subscription = _hub.Subscribe("coordination", Accepts);
+        CancellationToken stopping = _stopping.Token;
+        _loops = Task.WhenAll(
+            Task.Run(() => FollowAppliedAsync(stopping), CancellationToken.None),
+            Task.Run(() => ReportLocalEventsAsync(_subscription, stopping), CancellationToken.None));
+
+        Publish(new SyncRequest(EventSource, _time.GetUtcNow(), NodeId, restoredIndex));
+        await _cluster.StartAsync(cancellationToken).ConfigureAwait(false);
+        foreach (RaftClusterMember member in _cluster.Members)
+        {
+            Watch(member);
+        }
+
+        _ = SynchronizeAsync(stopping);
+        if (_options.HeartbeatEventInterval > TimeSpan.Zero)
+        {
+            _heartbeat = _time.CreateTimer(_ => PublishHeartbeat(), null, _options.HeartbeatEventInterval, _options.HeartbeatEventInterval);
+        }
+
+        LogStarted(_logger, NodeId, local, _options.Members.Count, directory);
+    }
+
+    /// <summary>Leaves the cluster: stops the engine and the forwarder and flushes the log.</summary>
+    /// <param name="cancellationToken">Bounds the stop.</param>
+    /// <returns>A task that completes when stopped.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (!_running)
+        {
+            return;
+        }
+
+        _running = false;
+        if (_heartbeat is not null)
+        {
+            await _heartbeat.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _subscription?.Dispose();
+        RaftCluster cluster = _cluster!;
+        cluster.LeaderChanged -= OnLeaderChanged;
+        try
+        {
+            await cluster.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            _applied.Writer.TryComplete();
+            await _forwarder!.DisposeAsync().ConfigureAwait(false);
+            await _loops.ConfigureAwait(false);
+            cluster.Dispose();
+            await _log!.DisposeAsync().ConfigureAwait(false);
+            await _machine!.DisposeAsync().ConfigureAwait(false);
+            if (_temporaryDirectory is not null)
+            {
+                try
+                {
+                    Directory.Delete(_temporaryDirectory, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // A temporary directory left behind is harmless.
+                }
+            }
+
+            LogStopped(_logger, NodeId);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _stopping.Dispose();
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> WaitForLeaderAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        RaftCluster cluster = _cluster ?? throw NotStarted();
+        try
+        {
+            return await cluster.WaitForLeaderAsync(timeout, cancellationToken).ConfigureAwait(false) is not null;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public Task ReportCircuitAsync(string circuit, bool open, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(circuit);
+        return SubmitAsync(new ReportCircuitCommand(circuit, open) { Node = NodeId }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task ReportHealthAsync(string component, HealthLevel level, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(component);
+        if (!Enum.IsDefined(level))
+        {
+            throw new ArgumentOutOfRangeException(nameof(level), level, $"The health level {level} is not one of {string.Join(", ", Enum.GetNames<HealthLevel>())}.");
+        }
+
+        return SubmitAsync(new ReportHealthCommand(component, level, reason) { Node = NodeId }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task ProposeConfigurationAsync(IReadOnlyDictionary<string, object> values, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0)
+        {
+            throw new ArgumentException("No configuration value was given.", nameof(values));
+        }
+
+        var formatted = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach ((string name, object value) in values)
+        {
+            if (string.IsNullOrWhiteSpace(name) || value is null)
+            {
+                throw new ArgumentException($"The configuration value '{name}' is null or has no name.", nameof(values));
+            }
+
+            formatted[name] = value is string s ? s : ParameterDefinition.Format(value);
+        }
+
+        if (_configuration is not null)
+        {
+            CheckLocally(formatted);
+        }
+
+        return SubmitAsync(new ProposeConfigurationCommand(formatted, reason) { Node = NodeId }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<HealingLease> RequestHealingAsync(string target, string component, string action, TimeSpan? duration = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        ArgumentException.ThrowIfNullOrWhiteSpace(component);
+        ArgumentException.ThrowIfNullOrWhiteSpace(action);
+        TimeSpan length = duration ?? _options.DefaultLeaseDuration;
+        if (length <= TimeSpan.Zero || length > TimeSpan.FromDays(1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(duration), length, "A lease lasts more than zero and at most one day.");
+        }
+
+        object? outcome = await SubmitAsync(new AcquireLeaseCommand(target, component, action, length) { Node = NodeId }, cancellationToken).ConfigureAwait(false);
+        LeaseDecision decision = outcome as LeaseDecision ?? throw new InvalidOperationException($"The lease request for '{target}' was applied without a decision.");
+        return new HealingLease(this, decision.Granted, decision.Lease);
+    }
+
+    internal Task ReleaseAsync(ClusterLease lease, bool? succeeded, string? detail, CancellationToken cancellationToken) =>
+        SubmitAsync(new ReleaseLeaseCommand(lease.Target, lease.Component, lease.LeaseId, succeeded, detail) { Node = NodeId }, cancellationToken);
+
+    private void CheckLocally(Dictionary<string, string> values)
+    {
+        var known = _configuration!.Parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var errors = new List<string>();
+        foreach ((string name, string value) in values)
+        {
+            if (!known.TryGetValue(name, out ParameterDefinition? definition))
+            {
+                errors.Add($"{name} is not a parameter; known: {string.Join(", ", known.Keys.Order(StringComparer.Ordinal))}");
+            }
+            else if (definition.Check(value, out _) is { } problem)
+            {
+                errors.Add($"{name}: {problem}");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException(string.Join("; ", errors), nameof(values));
+        }
+    }
+
+    private static bool IsLocalLeader(RaftCluster cluster) => cluster.Leader is { IsRemote: false };
+
+    private string IdOf(EndPoint endpoint) =>
+        _idsByEndPoint.TryGetValue(endpoint, out string? id) ? id : ClusterTls.Describe(endpoint);
+
+    private static InvalidOperationException NotStarted() => new("The cluster node is not started: it starts with the host.");
+
+    private async Task ResolveMembersAsync(CancellationToken cancellationToken)
+    {
+        var byId = new Dictionary<string, EndPoint>(StringComparer.Ordinal);
+        foreach ((string id, string address) in _options.Members)
+        {
+            if (!CoordinationOptionsValidator.TryParseEndPoint(address, out EndPoint? endpoint))
+            {
+                throw new InvalidOperationException($"{CoordinationOptionsValidator.Section}:Members:{id} is '{address}'; allowed: host:port.");
+            }
+
+            if (endpoint is DnsEndPoint dns)
+            {
+                IPAddress[] addresses = await Dns.GetHostAddressesAsync(dns.Host, cancellationToken).ConfigureAwait(false);
+                IPAddress ip = addresses.FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork) ?? addresses.FirstOrDefault()
+                    ?? throw new InvalidOperationException($"{CoordinationOptionsValidator.Section}:Members:{id} is '{address}', whose host has no address.");
+                endpoint = new IPEndPoint(ip, dns.Port);
+            }
+
+            byId[id] = endpoint;
+        }
+
+        _endPointsById = byId;
+        _idsByEndPoint = byId.ToDictionary(p => p.Value, p => p.Key);
+    }
+
+    private void Publish(SelfHealingEvent message) => _hub.Publish(message);
+
+    private void PublishHeartbeat()
+    {
+        if (_running)
+        {
+            Publish(new Heartbeat(EventSource, _time.GetUtcNow(), NodeId, Role, LeaderId, Term, State.AppliedIndex, HasQuorum));
+        }
+    }
+
+    private void OnLeaderChanged(ICluster cluster, IClusterMember? leader)
+    {
+        string? id = leader is null ? null : IdOf(leader.EndPoint);
+        bool local = leader is { IsRemote: false };
+        long term = Term;
+        LogLeader(_logger, NodeId, id ?? "none", term);
+        Publish(new LeaderElected(EventSource, _time.GetUtcNow(), id, term, local));
+    }
+
+    private void OnMemberAdded(RaftCluster<RaftClusterMember> cluster, RaftClusterMemberEventArgs<RaftClusterMember> added) => Watch(added.Member);
+
+    private void OnMemberRemoved(RaftCluster<RaftClusterMember> cluster, RaftClusterMemberEventArgs<RaftClusterMember> removed) =>
+        removed.Member.MemberStatusChanged -= OnMemberStatusChanged;
+
+    private void Watch(RaftClusterMember member)
+    {
+        if (member.IsRemote)
+        {
+            member.MemberStatusChanged += OnMemberStatusChanged;
+        }
+    }
+
+    private void OnMemberStatusChanged(ClusterMemberStatusChangedEventArgs<RaftClusterMember> change)
+    {
+        if (!_running)
+        {
+            return;
+        }
+
+        string id = IdOf(change.Member.EndPoint);
+        string endpoint = ClusterTls.Describe(change.Member.EndPoint);
+        if (change.NewStatus == ClusterMemberStatus.Available)
+        {
+            Publish(new NodeJoined(EventSource, _time.GetUtcNow(), id, endpoint));
+        }
+        else if (change.NewStatus == ClusterMemberStatus.Unavailable)
+        {
+            LogMemberLost(_logger, NodeId, id);
+            Publish(new NodeLeft(EventSource, _time.GetUtcNow(), id, endpoint));
+        }
+    }
+
+    private async Task SynchronizeAsync(CancellationToken stopping)
+    {
+        try
+        {
+            RaftCluster cluster = _cluster!;
+            await cluster.Readiness.WaitAsync(stopping).ConfigureAwait(false);
+            while (!stopping.IsCancellationRequested)
+            {
+                try
+                {
+                    await cluster.WaitForLeaderAsync(Timeout.InfiniteTimeSpan, stopping).ConfigureAwait(false);
+                    await cluster.ApplyReadBarrierAsync(stopping).ConfigureAwait(false);
+                    ClusterState state = State;
+                    Publish(new SyncResponse(EventSource, _time.GetUtcNow(), NodeId, state.AppliedIndex, state));
+                    return;
+                }
+                catch (Exception ex) when (ex is QuorumUnreachableException or NotLeaderException or TimeoutException)
+                {
+                    await Task.Delay(_options.ElectionTimeoutMax, _time, stopping).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+        }
+        catch (ObjectDisposedException) when (stopping.IsCancellationRequested)
+        {
+        }
+    }
+}

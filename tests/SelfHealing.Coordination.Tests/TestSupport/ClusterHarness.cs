@@ -1,0 +1,163 @@
+using Microsoft.Extensions.Logging;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SelfHealing.CircuitBreakers;
+using SelfHealing.Configuration;
+using SelfHealing.DependencyInjection;
+using SelfHealing.Events;
+using SelfHealing.Tests.TestSupport;
+
+namespace SelfHealing.Coordination.Tests.TestSupport;
+
+/// <summary>
+/// A cluster of real Generic Hosts in this process, each a SelfHealing node on its own free port of 127.0.0.1, with the
+/// events each node's hub saw. Nodes can be stopped and started again (with the same port and log directory).
+/// </summary>
+internal sealed class ClusterHarness : IAsyncDisposable
+{
+    public static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
+
+    private readonly Action<string, CoordinationOptions>? _configure;
+    private readonly Action<string, ISelfHealingBuilder>? _build;
+    private readonly string? _logRoot;
+
+    private ClusterHarness(Dictionary<string, string> members, Action<string, CoordinationOptions>? configure, Action<string, ISelfHealingBuilder>? build, string? logRoot)
+    {
+        Members = members;
+        _configure = configure;
+        _build = build;
+        _logRoot = logRoot;
+    }
+
+    public Dictionary<string, string> Members { get; }
+
+    public ConcurrentDictionary<string, ClusterNode> Nodes { get; } = new(StringComparer.Ordinal);
+
+    public IEnumerable<ClusterNode> Running => Nodes.Values.Where(n => n.Running);
+
+    public static async Task<ClusterHarness> StartAsync(int count, Action<string, CoordinationOptions>? configure = null, Action<string, ISelfHealingBuilder>? build = null, string? logRoot = null)
+    {
+        var members = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < count; i++)
+        {
+            members[$"node-{(char)('a' + i)}"] = $"127.0.0.1:{FreePort()}";
+        }
+
+        var harness = new ClusterHarness(members, configure, build, logRoot);
+        await Task.WhenAll(members.Keys.Select(harness.StartNodeAsync));
+        return harness;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task<ClusterNode> StartNodeAsync(string id)
+    {
+        IHost host = Host.CreateDefaultBuilder()
+            .ConfigureLogging(l => l.ClearProviders())
+            .ConfigureServices(services =>
+            {
+                ISelfHealingBuilder builder = services.AddSelfHealing();
+                _build?.Invoke(id, builder);
+                builder.UseCoordination(o =>
+                {
+                    o.NodeId = id;
+                    foreach ((string member, string endpoint) in Members)
+                    {
+                        o.Members[member] = endpoint;
+                    }
+
+                    o.CommandTimeout = TimeSpan.FromSeconds(3);
+                    o.HeartbeatEventInterval = TimeSpan.Zero;
+                    o.LogDirectory = _logRoot is null ? null : Path.Combine(_logRoot, id);
+                    _configure?.Invoke(id, o);
+                });
+            })
+            .Build();
+        var node = new ClusterNode(id, host);
+        Nodes[id] = node;
+        await host.StartAsync();
+        node.Running = true;
+        return node;
+    }
+
+    public static async Task StopNodeAsync(ClusterNode node)
+    {
+        node.Running = false;
+        await node.Host.StopAsync();
+        node.Dispose();
+    }
+
+    /// <summary>Waits until every running node follows the same leader, and returns it.</summary>
+    public async Task<ClusterNode> LeaderAsync()
+    {
+        ClusterNode[] running = [.. Running];
+        await Eventually.UntilAsync(
+            () => running.All(n => n.Coordinator.LeaderId is not null && n.Coordinator.HasQuorum)
+                && running.Select(n => n.Coordinator.LeaderId).Distinct().Count() == 1
+                && Nodes.TryGetValue(running[0].Coordinator.LeaderId!, out ClusterNode? l) && l.Running,
+            Bound,
+            "every running node should follow the same leader");
+        return Nodes[running[0].Coordinator.LeaderId!];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (ClusterNode node in Running.ToList())
+        {
+            await StopNodeAsync(node);
+        }
+    }
+}
+
+/// <summary>One node: its host, its coordinator and SelfHealing parts, and every event its hub published.</summary>
+internal sealed class ClusterNode : IDisposable
+{
+    private readonly EventSubscription _subscription;
+
+    public ClusterNode(string id, IHost host)
+    {
+        Id = id;
+        Host = host;
+        Coordinator = host.Services.GetRequiredService<ClusterCoordinator>();
+        Breakers = host.Services.GetRequiredService<CircuitBreakerRegistry>();
+        Configuration = host.Services.GetRequiredService<AdaptiveConfigManager>();
+        _subscription = host.Services.GetRequiredService<IEventHub>().Subscribe("test");
+        _ = Task.Run(async () =>
+        {
+            await foreach (SelfHealingEvent e in _subscription.Reader.ReadAllAsync())
+            {
+                Events.Enqueue(e);
+            }
+        });
+    }
+
+    public string Id { get; }
+
+    public IHost Host { get; }
+
+    public ClusterCoordinator Coordinator { get; }
+
+    public CircuitBreakerRegistry Breakers { get; }
+
+    public AdaptiveConfigManager Configuration { get; }
+
+    public ConcurrentQueue<SelfHealingEvent> Events { get; } = new();
+
+    public bool Running { get; set; }
+
+    public IEnumerable<T> Seen<T>() => Events.OfType<T>();
+
+    public void Dispose()
+    {
+        _subscription.Dispose();
+        Host.Dispose();
+    }
+}
