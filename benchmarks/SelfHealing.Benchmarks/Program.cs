@@ -2,8 +2,26 @@ using BenchmarkDotNet.Running;
 
 namespace SelfHealing.Benchmarks;
 
-/// <summary>Runs the benchmarks chosen on the command line, for example <c>--filter *CircuitBreaker*</c>.</summary>
+/// <summary>
+/// Runs the benchmarks chosen on the command line, for example <c>--filter *CircuitBreaker*</c>; <c>cluster [rounds]</c>
+/// measures elections and replication of a real cluster instead.
+/// </summary>
 public static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new BenchmarkConfig());
+    public static async Task Main(string[] args)
+    {
+        if (args is ["cluster-node", ..])
+        {
+            await Coordination.ClusterKill.RunNodeAsync(args);
+            return;
+        }
+
+        if (args is ["cluster", ..])
+        {
+            await Coordination.ClusterTimings.RunAsync(args);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, new BenchmarkConfig());
+    }
 }

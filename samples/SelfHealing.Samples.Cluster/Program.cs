@@ -10,11 +10,12 @@ using SelfHealing.CircuitBreakers;
 using SelfHealing.Coordination;
 using SelfHealing.Events;
 
+int[] ports = FreePorts(3);
 var members = new Dictionary<string, string>
 {
-    ["orders-1"] = $"127.0.0.1:{FreePort()}",
-    ["orders-2"] = $"127.0.0.1:{FreePort()}",
-    ["orders-3"] = $"127.0.0.1:{FreePort()}",
+    ["orders-1"] = $"127.0.0.1:{ports[0]}",
+    ["orders-2"] = $"127.0.0.1:{ports[1]}",
+    ["orders-3"] = $"127.0.0.1:{ports[2]}",
 };
 
 var hosts = members.Keys.ToDictionary(id => id, id => Host.CreateDefaultBuilder()
@@ -91,11 +92,28 @@ await Task.Delay(200);
 Console.WriteLine($"Cluster state on orders-3: applied index {nodes["orders-3"].State.AppliedIndex}, circuits: {string.Join(", ", nodes["orders-3"].State.Circuits.Values.Select(c => $"{c.Name} {(c.IsOpen ? "open" : "closed")}"))}, leases held: {nodes["orders-3"].State.Leases.Count}");
 await Task.WhenAll(hosts.Values.Select(h => h.StopAsync()));
 
-static int FreePort()
+// Free ports of 127.0.0.1 for the members, below the system's ephemeral range (32768 and up on Linux), where a port
+// bound to 0 (each node's command forwarder) is never handed out; each stays bound until all are chosen.
+static int[] FreePorts(int count)
 {
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
+    var taken = new List<TcpListener>();
+    for (int port = 17_400; taken.Count < count && port < 32_768; port++)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, port);
+        try
+        {
+            listener.Start();
+            taken.Add(listener);
+        }
+        catch (SocketException)
+        {
+            listener.Dispose();
+        }
+    }
+
+    int[] ports = [.. taken.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+    taken.ForEach(l => l.Dispose());
+    return ports;
 }
 
 static async Task WaitAsync(Func<bool> condition)

@@ -4,6 +4,7 @@ using SelfHealing.Configuration;
 using SelfHealing.Coordination.Replication;
 using SelfHealing.Events;
 using SelfHealing.Health;
+using SelfHealing.Optimization;
 
 namespace SelfHealing.Coordination;
 
@@ -18,6 +19,7 @@ public sealed partial class ClusterCoordinator
         CircuitStateChanged c => IsShared(c.CircuitName),
         HealthChanged => _options.ReportHealth,
         ConfigChanged c => _options.ReplicateConfiguration && c.Snapshot.Source == ConfigSource.Manual,
+        ConfigurationPromoted => _options.ReplicateConfiguration,
         _ => false,
     };
 
@@ -66,6 +68,9 @@ public sealed partial class ClusterCoordinator
             case ConfigChanged c when c.Changed.Count > 0:
                 var values = c.Changed.Where(c.Snapshot.Values.ContainsKey).ToDictionary(n => n, n => c.Snapshot.Values[n], StringComparer.Ordinal);
                 return values.Count == 0 ? Task.CompletedTask : ProposeConfigurationAsync(values, c.Snapshot.Reason ?? $"manual change on {NodeId}", stopping);
+
+            case ConfigurationPromoted p when Role == ClusterRole.Leader:
+                return ProposeConfigurationAsync(p.Snapshot.Values, $"promoted by the optimizer on {NodeId} (generation {p.Generation})", stopping);
 
             default:
                 return Task.CompletedTask;

@@ -144,7 +144,7 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
         long restoredIndex = _log.LastCommittedEntryIndex;
 
         _forwarder = new CommandForwarder(_options.Tls, _options.ConnectTimeout, _logger);
-        _forwarder.Start(local.Address, HandleForwardedAsync);
+        _forwarder.Start(local.Address, _options.ForwardingPort, HandleForwardedAsync);
 
         var configuration = new RaftCluster.TcpConfiguration(local)
         {

@@ -51,6 +51,12 @@ public sealed class CoordinationOptions
     /// </summary>
     public string? LogDirectory { get; set; }
 
+    /// <summary>
+    /// Gets or sets the TCP port on this node's address where the leader takes the actions its followers forward to it;
+    /// 0 (the default) picks a free port at start and announces it to the members. Set it when a firewall must know it.
+    /// </summary>
+    public int ForwardingPort { get; set; }
+
     /// <summary>Gets or sets the transport of cluster traffic. Default <see cref="ClusterTransport.Tcp"/>.</summary>
     public ClusterTransport Transport { get; set; } = ClusterTransport.Tcp;
 

@@ -73,6 +73,12 @@ public sealed class CoordinationOptionsValidator : IValidateOptions<Coordination
         errors.Range(nameof(o.DefaultLeaseDuration), o.DefaultLeaseDuration, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         errors.Range(nameof(o.HeartbeatEventInterval), o.HeartbeatEventInterval, TimeSpan.Zero, TimeSpan.FromHours(1));
         errors.Defined(nameof(o.Transport), o.Transport);
+        errors.Range(nameof(o.ForwardingPort), o.ForwardingPort, 0, 65535);
+        if (o.ForwardingPort != 0 && o.Members.TryGetValue(o.NodeId, out string? own) && TryParseEndPoint(own, out EndPoint? ownEndPoint)
+            && (ownEndPoint is IPEndPoint { Port: var port } ? port : ((DnsEndPoint)ownEndPoint).Port) == o.ForwardingPort)
+        {
+            errors.Add(nameof(o.ForwardingPort), o.ForwardingPort, "a port other than this node's Raft port");
+        }
         errors.Range(nameof(o.CircuitQuorum), o.CircuitQuorum, 0, Math.Max(1, o.Members.Count));
         foreach (string circuit in o.SharedCircuits)
         {

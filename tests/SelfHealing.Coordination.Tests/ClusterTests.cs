@@ -90,6 +90,23 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task The_leaders_optimizer_promotions_reach_every_node_and_a_followers_stay_local()
+    {
+        await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, build: Workers);
+        ClusterNode leader = await cluster.LeaderAsync();
+        ClusterNode follower = cluster.Running.First(n => n != leader);
+
+        ConfigSnapshot local = follower.Configuration.Update(new Dictionary<string, object> { ["workers"] = 7L }, ConfigSource.Optimizer);
+        follower.Host.Services.GetRequiredService<Events.IEventHub>().Publish(new Optimization.ConfigurationPromoted("optimizer", DateTimeOffset.UtcNow, local, 3, 0.9));
+        ConfigSnapshot best = leader.Configuration.Update(new Dictionary<string, object> { ["workers"] = 16L }, ConfigSource.Optimizer);
+        leader.Host.Services.GetRequiredService<Events.IEventHub>().Publish(new Optimization.ConfigurationPromoted("optimizer", DateTimeOffset.UtcNow, best, 4, 1.2));
+
+        await Eventually.UntilAsync(() => cluster.Running.All(n => n.Configuration.Get<long>("workers") == 16), ClusterHarness.Bound, "every node should apply the leader's promotion");
+        leader.Seen<ConfigUpdate>().Should().ContainSingle("the follower's promotion is not replicated")
+            .Which.Reason.Should().Contain($"promoted by the optimizer on {leader.Id} (generation 4)");
+    }
+
+    [Fact]
     public async Task A_proposal_naming_an_unknown_parameter_is_refused_before_it_reaches_the_log()
     {
         await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, build: Workers);

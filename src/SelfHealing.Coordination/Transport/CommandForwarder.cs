@@ -35,10 +35,10 @@ internal sealed partial class CommandForwarder : IAsyncDisposable
     /// <summary>Gets where the forwarder listens, once started.</summary>
     public IPEndPoint? LocalEndPoint => _listener?.LocalEndpoint as IPEndPoint;
 
-    /// <summary>Starts listening on an ephemeral port of <paramref name="address"/>.</summary>
-    public void Start(IPAddress address, Func<ClusterCommand, IPAddress?, CancellationToken, Task<ForwardReply>> handle)
+    /// <summary>Starts listening on <paramref name="port"/> (0: a free one) of <paramref name="address"/>.</summary>
+    public void Start(IPAddress address, int port, Func<ClusterCommand, IPAddress?, CancellationToken, Task<ForwardReply>> handle)
     {
-        _listener = new TcpListener(address, 0);
+        _listener = new TcpListener(address, port);
         _listener.Start();
         _accepting = AcceptAsync(_listener, handle, _stopping.Token);
     }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using SelfHealing.Configuration;
 using SelfHealing.DependencyInjection;
+using SelfHealing.Events;
 using SelfHealing.Optimization;
 using SelfHealing.Storage;
 
@@ -33,7 +34,8 @@ public static class OptimizationBuilderExtensions
             sp.GetRequiredService<TimeProvider>(),
             options,
             sp.GetService<ILogger<OnlineOptimizer>>(),
-            sp.GetRequiredService<IStateStore>()));
+            sp.GetRequiredService<IStateStore>(),
+            sp.GetRequiredService<IEventHub>()));
         builder.Services.AddSingleton<IHostedService>(sp => new OnlineOptimizerService(sp.GetRequiredService<OnlineOptimizer>()));
         return builder;
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SelfHealing.Configuration;
+using SelfHealing.Events;
 using SelfHealing.Storage;
 
 namespace SelfHealing.Optimization;
@@ -24,6 +25,10 @@ public sealed partial class OnlineOptimizer
     private readonly ParameterDefinition[] _parameters;
     private readonly IReadOnlyList<GeneDefinition> _genes;
     private readonly IStateStore? _store;
+    private readonly IEventHub? _hub;
+
+    /// <summary>The <see cref="SelfHealingEvent.Source"/> of <see cref="ConfigurationPromoted"/>.</summary>
+    public const string EventSource = "optimizer";
 
     /// <summary>Creates an online optimizer over the configuration's tunable parameters.</summary>
     /// <param name="configuration">The configuration tuned.</param>
@@ -32,8 +37,9 @@ public sealed partial class OnlineOptimizer
     /// <param name="options">The options.</param>
     /// <param name="logger">The logger.</param>
     /// <param name="store">Where the population and the best so far are kept after each generation; none when <see langword="null"/>.</param>
+    /// <param name="eventHub">Where each promotion is published as <see cref="ConfigurationPromoted"/>; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">No parameter can be tuned, or an option is out of range.</exception>
-    public OnlineOptimizer(AdaptiveConfigManager configuration, IFitnessSource fitness, TimeProvider timeProvider, OnlineOptimizerOptions? options = null, ILogger<OnlineOptimizer>? logger = null, IStateStore? store = null)
+    public OnlineOptimizer(AdaptiveConfigManager configuration, IFitnessSource fitness, TimeProvider timeProvider, OnlineOptimizerOptions? options = null, ILogger<OnlineOptimizer>? logger = null, IStateStore? store = null, IEventHub? eventHub = null)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(fitness);
@@ -49,6 +55,7 @@ public sealed partial class OnlineOptimizer
 
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _store = store;
+        _hub = eventHub;
         _parameters = [.. configuration.Parameters];
         _genes = ConfigurationGenes.From(_parameters);
         if (_genes.Count == 0)
@@ -79,6 +86,7 @@ public sealed partial class OnlineOptimizer
         Chromosome best = Optimizer.Population[0]; // the best as measured now: the best ever may date from another workload
         ConfigSnapshot promoted = _configuration.ApplyChromosome(best, _genes, $"best of generation {Optimizer.Generation}");
         LogPromoted(_logger, Optimizer.Generation, best.Fitness, promoted.Version);
+        _hub?.Publish(new ConfigurationPromoted(EventSource, _time.GetUtcNow(), promoted, Optimizer.Generation, best.Fitness));
         if (_store is not null)
         {
             var state = new OnlineState(

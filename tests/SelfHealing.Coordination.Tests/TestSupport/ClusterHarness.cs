@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SelfHealing.CircuitBreakers;
@@ -40,22 +38,16 @@ internal sealed class ClusterHarness : IAsyncDisposable
 
     public static async Task<ClusterHarness> StartAsync(int count, Action<string, CoordinationOptions>? configure = null, Action<string, ISelfHealingBuilder>? build = null, string? logRoot = null)
     {
+        int[] ports = LoopbackPorts.Take(count);
         var members = new Dictionary<string, string>(StringComparer.Ordinal);
         for (int i = 0; i < count; i++)
         {
-            members[$"node-{(char)('a' + i)}"] = $"127.0.0.1:{FreePort()}";
+            members[$"node-{(char)('a' + i)}"] = $"127.0.0.1:{ports[i]}";
         }
 
         var harness = new ClusterHarness(members, configure, build, logRoot);
         await Task.WhenAll(members.Keys.Select(harness.StartNodeAsync));
         return harness;
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task<ClusterNode> StartNodeAsync(string id)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using SelfHealing.Configuration;
+using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Metrics;
 using SelfHealing.Optimization;
@@ -35,11 +36,12 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
             new FitnessObjective { Metric = "svc.completed", Statistic = MetricStatistic.Rate, Direction = ThresholdDirection.LowerIsWorse, Scale = 100 },
             new FitnessObjective { Metric = "svc.latency", Statistic = MetricStatistic.P95, Scale = 0.5 },
         ]);
+        using EventSubscription promotions = host.Services.GetRequiredService<IEventHub>().Subscribe("promotions", e => e is ConfigurationPromoted);
         var online = new OnlineOptimizer(config, fitness, _time, new OnlineOptimizerOptions
         {
             EvaluationWindow = TimeSpan.FromSeconds(10),
             Genetic = new GeneticOptimizerOptions { PopulationSize = 10, EliteCount = 2, ReevaluateElites = true, Seed = 3, MaxGenerations = 1_000_000, StagnationGenerations = 1_000_000 },
-        });
+        }, eventHub: host.Services.GetRequiredService<IEventHub>());
 
         double defaults = service.TrueFitness(config.Current);
         int improvedAt = -1;
@@ -54,6 +56,14 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
 
         output.WriteLine($"defaults {defaults:F3}; 15% better by generation {improvedAt}: {service.TrueFitness(config.Current):F3}");
         improvedAt.Should().BeInRange(1, 100);
+        var published = new List<ConfigurationPromoted>();
+        while (promotions.Reader.TryRead(out SelfHealingEvent? e))
+        {
+            published.Add((ConfigurationPromoted)e);
+        }
+
+        published.Select(p => p.Generation).Should().Equal(Enumerable.Range(0, improvedAt), "each generation's promotion is published once, and candidates are not");
+        published[^1].Snapshot.Should().Be(config.Current);
 
         while (online.Optimizer.Generation < 30)
         {
