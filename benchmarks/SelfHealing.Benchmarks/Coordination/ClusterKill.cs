@@ -22,22 +22,11 @@ internal static class ClusterKill
     {
         string id = args[1];
         Dictionary<string, string> members = args[2].Split(',').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
-        using IHost host = Host.CreateDefaultBuilder()
-            .ConfigureLogging(l => l.ClearProviders())
-            .ConfigureServices(s => s.AddSelfHealing(b => b.UseCoordination(o =>
-            {
-                o.NodeId = id;
-                foreach ((string member, string endpoint) in members)
-                {
-                    o.Members[member] = endpoint;
-                }
-
-                o.HeartbeatEventInterval = TimeSpan.Zero;
-                o.ReportHealth = false;
-                o.RequestTimeout = TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture));
-                o.ConnectTimeout = TimeSpan.FromMilliseconds(int.Parse(args[4], CultureInfo.InvariantCulture));
-            })))
-            .Build();
+        using IHost host = ClusterTimings.CreateNode(
+            id,
+            members,
+            TimeSpan.FromMilliseconds(int.Parse(args[3], CultureInfo.InvariantCulture)),
+            TimeSpan.FromMilliseconds(int.Parse(args[4], CultureInfo.InvariantCulture)));
         EventSubscription events = host.Services.GetRequiredService<IEventHub>().Subscribe("kill", e => e is LeaderElected);
         await host.StartAsync();
         Console.Out.WriteLine("started");

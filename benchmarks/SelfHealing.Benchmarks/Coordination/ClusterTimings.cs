@@ -118,25 +118,29 @@ internal static class ClusterTimings
         var members = Enumerable.Range(1, size).ToDictionary(i => $"node-{i}", i => $"127.0.0.1:{ports[i - 1]}");
         return [.. members.Keys.Select(id =>
         {
-            IHost host = Host.CreateDefaultBuilder()
-                .ConfigureLogging(l => l.ClearProviders())
-                .ConfigureServices(s => s.AddSelfHealing(b => b.UseCoordination(o =>
-                {
-                    o.NodeId = id;
-                    foreach ((string member, string endpoint) in members)
-                    {
-                        o.Members[member] = endpoint;
-                    }
-
-                    o.HeartbeatEventInterval = TimeSpan.Zero;
-                    o.ReportHealth = false;
-                    o.RequestTimeout = s_requestTimeout;
-                    o.ConnectTimeout = s_connectTimeout;
-                })))
-                .Build();
+            IHost host = CreateNode(id, members, s_requestTimeout, s_connectTimeout);
             return (id, host, host.Services.GetRequiredService<ClusterCoordinator>());
         })];
     }
+
+    /// <summary>One node's host with default options but for the two timeouts measured.</summary>
+    internal static IHost CreateNode(string id, IReadOnlyDictionary<string, string> members, TimeSpan requestTimeout, TimeSpan connectTimeout) =>
+        Host.CreateDefaultBuilder()
+            .ConfigureLogging(l => l.ClearProviders())
+            .ConfigureServices(s => s.AddSelfHealing(b => b.UseCoordination(o =>
+            {
+                o.NodeId = id;
+                foreach ((string member, string endpoint) in members)
+                {
+                    o.Members[member] = endpoint;
+                }
+
+                o.HeartbeatEventInterval = TimeSpan.Zero;
+                o.ReportHealth = false;
+                o.RequestTimeout = requestTimeout;
+                o.ConnectTimeout = connectTimeout;
+            })))
+            .Build();
 
     private static async Task<string> AgreedLeaderAsync(List<(string Id, IHost Host, ClusterCoordinator Node)> nodes, string? except = null)
     {
