@@ -27,6 +27,23 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task An_observer_replicates_the_state_and_asks_for_actions_but_never_leads()
+    {
+        await using ClusterHarness cluster = await ClusterHarness.StartAsync(4, (id, o) => o.Observer = id == "node-d");
+        ClusterNode observer = cluster.Nodes["node-d"];
+        ClusterNode first = await cluster.LeaderAsync();
+
+        await ClusterHarness.StopNodeAsync(first);
+        ClusterNode second = await cluster.LeaderAsync();
+        HealingLease lease = await observer.Coordinator.RequestHealingAsync("cache", "orders", "Flush");
+
+        new[] { first.Id, second.Id }.Should().NotContain("node-d");
+        observer.Coordinator.Role.Should().Be(ClusterRole.Observer);
+        lease.Granted.Should().BeTrue();
+        await Eventually.UntilAsync(() => second.Coordinator.State.Leases.Any(l => l.Holder == "node-d"), ClusterHarness.Bound);
+    }
+
+    [Fact]
     public async Task A_shared_circuit_opens_on_every_node_when_a_quorum_reports_it_and_closes_when_it_no_longer_does()
     {
         await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, (_, o) => o.SharedCircuits.Add("payments"));
