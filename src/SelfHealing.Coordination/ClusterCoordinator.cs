@@ -109,7 +109,7 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
     public ClusterState State => _machine?.State ?? ClusterState.Empty;
 
     /// <summary>Gets where this node's command forwarder listens (null before start).</summary>
-    internal IPEndPoint? ForwarderEndPoint => _forwarder?.LocalEndPoint;
+    internal EndPoint? ForwarderEndPoint => _forwarder?.LocalEndPoint;
 
     /// <summary>Gets the members by id, as configured.</summary>
     public IReadOnlyDictionary<string, string> Members => new Dictionary<string, string>(_options.Members, StringComparer.Ordinal);
@@ -143,23 +143,30 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
         await _log.InitializeAsync(cancellationToken).ConfigureAwait(false);
         long restoredIndex = _log.LastCommittedEntryIndex;
 
-        _forwarder = new CommandForwarder(_options.Tls, _options.ConnectTimeout, _logger);
-        _forwarder.Start(local.Address, _options.ForwardingPort, HandleForwardedAsync);
+        ForwardingChannel channel = _options.Transport == ClusterTransport.Custom
+            ? new ForwardingChannel.Custom(_options.Connections!, _options.ConnectTimeout)
+            : new ForwardingChannel.Tcp(_options.Tls, _options.ConnectTimeout);
+        _forwarder = new CommandForwarder(channel, _logger);
+        await _forwarder.StartAsync(new IPEndPoint(local.Address, _options.ForwardingPort), HandleForwardedAsync, cancellationToken).ConfigureAwait(false);
 
-        var configuration = new RaftCluster.TcpConfiguration(local)
-        {
-            LowerElectionTimeout = (int)_options.ElectionTimeoutMin.TotalMilliseconds,
-            UpperElectionTimeout = (int)_options.ElectionTimeoutMax.TotalMilliseconds,
-            HeartbeatThreshold = _options.HeartbeatThreshold,
-            RequestTimeout = _options.RequestTimeout,
-            ConnectTimeout = _options.ConnectTimeout,
-            ColdStart = false,
-            Standby = _options.Observer,
-            ConfigurationStorage = new StaticMemberStorage(_endPointsById.Values),
-            LoggerFactory = _loggerFactory,
-            SslOptions = _options.Tls is { } tls ? ClusterTls.RaftOptions(tls) : null,
-        };
-        configuration.Metadata[CommandForwarder.MetadataKey] = _forwarder.LocalEndPoint!.ToString();
+        // The engine's settings are init-only, so both transports list them.
+        var members = new StaticMemberStorage(_endPointsById.Values);
+        int lower = (int)_options.ElectionTimeoutMin.TotalMilliseconds, upper = (int)_options.ElectionTimeoutMax.TotalMilliseconds;
+        RaftCluster.NodeConfiguration configuration = _options.Transport == ClusterTransport.Custom
+            ? new RaftCluster.CustomTransportConfiguration(local, _options.Connections!.Listener, _options.Connections.Client)
+            {
+                ConfigurationStorage = members, ConnectTimeout = _options.ConnectTimeout, RequestTimeout = _options.RequestTimeout,
+                LowerElectionTimeout = lower, UpperElectionTimeout = upper, HeartbeatThreshold = _options.HeartbeatThreshold,
+                ColdStart = false, Standby = _options.Observer, LoggerFactory = _loggerFactory,
+            }
+            : new RaftCluster.TcpConfiguration(local)
+            {
+                ConfigurationStorage = members, ConnectTimeout = _options.ConnectTimeout, RequestTimeout = _options.RequestTimeout,
+                LowerElectionTimeout = lower, UpperElectionTimeout = upper, HeartbeatThreshold = _options.HeartbeatThreshold,
+                ColdStart = false, Standby = _options.Observer, LoggerFactory = _loggerFactory,
+                SslOptions = _options.Tls is { } tls ? ClusterTls.RaftOptions(tls) : null,
+            };
+        configuration.Metadata[CommandForwarder.MetadataKey] = _forwarder.LocalEndPoint?.ToString() ?? string.Empty;
 
         _cluster = new RaftCluster(configuration) { AuditTrail = _log };
         _cluster.LeaderChanged += OnLeaderChanged;

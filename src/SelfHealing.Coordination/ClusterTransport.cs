@@ -5,4 +5,10 @@ public enum ClusterTransport
 {
     /// <summary>TCP between the members' endpoints (TLS when <see cref="CoordinationOptions.Tls"/> is set).</summary>
     Tcp = 0,
+
+    /// <summary>
+    /// Connections made by <see cref="CoordinationOptions.Connections"/> (ASP.NET Core connection abstractions), for
+    /// example <see cref="InProcessClusterNetwork"/> in tests, or a tunnel.
+    /// </summary>
+    Custom = 1,
 }

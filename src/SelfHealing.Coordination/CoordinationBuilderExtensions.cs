@@ -8,6 +8,7 @@ using SelfHealing.Configuration;
 using SelfHealing.Coordination;
 using SelfHealing.DependencyInjection;
 using SelfHealing.Events;
+using SelfHealing.Recovery;
 
 #pragma warning disable IDE0130 // Extension methods live in the DI namespace, where users look for them.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -21,8 +22,8 @@ public static class CoordinationBuilderExtensions
 
     /// <summary>
     /// Joins a SelfHealing cluster on Raft: options from <paramref name="configure"/> then from <c>SelfHealing:Coordination</c>,
-    /// validated at start; the node starts and stops with the host. Registers <see cref="IClusterCoordinator"/> and the
-    /// <c>selfhealing-cluster</c> health check.
+    /// validated at start; the node starts and stops with the host. Registers <see cref="IClusterCoordinator"/>, the
+    /// <c>selfhealing-cluster</c> health check, and the recovery manager's leases on shared targets (<see cref="IRecoveryLeases"/>).
     /// </summary>
     /// <param name="builder">The builder.</param>
     /// <param name="configure">Sets the options: the node id, the members, the shared circuits...</param>
@@ -50,6 +51,7 @@ public static class CoordinationBuilderExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<IClusterCoordinator>(sp => sp.GetRequiredService<ClusterCoordinator>());
+        services.TryAddSingleton<IRecoveryLeases>(sp => new ClusterRecoveryLeases(sp.GetRequiredService<IClusterCoordinator>()));
         services.AddSingleton<IHostedService>(sp => new CoordinationHostedService(sp.GetRequiredService<ClusterCoordinator>()));
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             ClusterHealthCheckName,

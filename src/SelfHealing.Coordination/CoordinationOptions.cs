@@ -60,6 +60,9 @@ public sealed class CoordinationOptions
     /// <summary>Gets or sets the transport of cluster traffic. Default <see cref="ClusterTransport.Tcp"/>.</summary>
     public ClusterTransport Transport { get; set; } = ClusterTransport.Tcp;
 
+    /// <summary>Gets or sets the connection factories of <see cref="ClusterTransport.Custom"/>; set in code, not bound from configuration.</summary>
+    public ClusterConnections? Connections { get; set; }
+
     /// <summary>
     /// Gets or sets TLS for cluster traffic (the Raft protocol and forwarded commands), with mutual certificate
     /// authentication. <see langword="null"/> (the default) sends it in clear: use only on a trusted network.

@@ -93,6 +93,16 @@ public sealed class CoordinationOptionsValidator : IValidateOptions<Coordination
             errors.Add(nameof(o.LogDirectory), $"'{o.LogDirectory}'", "a directory path, or null for a temporary directory");
         }
 
+        if (o.Transport == ClusterTransport.Custom && o.Connections is null)
+        {
+            errors.Add(nameof(o.Connections), "null", "the connection factories of the Custom transport");
+        }
+
+        if (o.Transport == ClusterTransport.Custom && o.Tls is not null)
+        {
+            errors.Add(nameof(o.Tls), "set", "null with the Custom transport, whose connection factories secure it");
+        }
+
         if (o.Tls is { } tls)
         {
             if (tls.Certificate is null)

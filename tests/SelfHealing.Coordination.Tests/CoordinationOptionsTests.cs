@@ -66,6 +66,19 @@ public sealed class CoordinationOptionsTests
     }
 
     [Fact]
+    public void The_custom_transport_needs_its_connections_and_secures_itself()
+    {
+        CoordinationOptions o = Valid();
+        o.Transport = ClusterTransport.Custom;
+        o.Tls = new CoordinationTlsOptions { TargetHost = "localhost" };
+
+        string problems = Problems(o);
+
+        problems.Should().Contain("SelfHealing:Coordination:Connections is null; allowed: the connection factories of the Custom transport");
+        problems.Should().Contain("SelfHealing:Coordination:Tls is set; allowed: null with the Custom transport, whose connection factories secure it");
+    }
+
+    [Fact]
     public void Tls_without_a_certificate_is_refused()
     {
         CoordinationOptions o = Valid();
@@ -96,8 +109,8 @@ public sealed class CoordinationOptionsTests
     {
         await using ClusterHarness cluster = await ClusterHarness.StartAsync(3);
         ClusterNode leader = await cluster.LeaderAsync();
-        await using var forwarder = new CommandForwarder(null, TimeSpan.FromSeconds(1), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
-        System.Net.IPEndPoint target = leader.Coordinator.ForwarderEndPoint!;
+        await using var forwarder = new CommandForwarder(new ForwardingChannel.Tcp(null, TimeSpan.FromSeconds(1)), Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        System.Net.EndPoint target = leader.Coordinator.ForwarderEndPoint!;
 
         ForwardReply reply = await forwarder.SendAsync(target, new ReportHealthCommand("orders", HealthLevel.Failed, "forged") { Node = "intruder" }, CancellationToken.None);
 

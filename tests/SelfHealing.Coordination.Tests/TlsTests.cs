@@ -39,7 +39,7 @@ public sealed class TlsTests
         });
         ClusterNode leader = await cluster.LeaderAsync();
         var intruderTls = new CoordinationTlsOptions { Certificate = stranger.Issue("node-a"), TrustedRoot = authority.Authority };
-        await using var intruder = new CommandForwarder(intruderTls, TimeSpan.FromSeconds(1), NullLogger.Instance);
+        await using var intruder = new CommandForwarder(new ForwardingChannel.Tcp(intruderTls, TimeSpan.FromSeconds(1)), NullLogger.Instance);
 
         Func<Task> forge = () => intruder.SendAsync(leader.Coordinator.ForwarderEndPoint!, new ReportHealthCommand("orders", HealthLevel.Failed, "forged") { Node = "node-a" }, CancellationToken.None);
 

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net;
-using System.Net.Security;
 using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -10,7 +9,8 @@ namespace SelfHealing.Coordination.Transport;
 
 /// <summary>
 /// Carries a follower's command to the leader, which alone may append to the Raft log, and the leader's answer back:
-/// one length-prefixed JSON request and one reply per connection, over TCP, with the cluster's TLS when configured.
+/// one length-prefixed JSON request and one reply per connection, over the cluster's transport (TCP, with TLS when
+/// configured, or a custom transport's connections).
 /// The leader publishes the address of its forwarder in its Raft member metadata.
 /// </summary>
 internal sealed partial class CommandForwarder : IAsyncDisposable
@@ -18,58 +18,33 @@ internal sealed partial class CommandForwarder : IAsyncDisposable
     internal const string MetadataKey = "selfhealing.forward";
     private const int MaxFrame = 1 << 20;
 
-    private readonly CoordinationTlsOptions? _tls;
-    private readonly TimeSpan _connectTimeout;
+    private readonly ForwardingChannel _channel;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stopping = new();
-    private TcpListener? _listener;
     private Task _accepting = Task.CompletedTask;
 
-    public CommandForwarder(CoordinationTlsOptions? tls, TimeSpan connectTimeout, ILogger logger)
+    public CommandForwarder(ForwardingChannel channel, ILogger logger)
     {
-        _tls = tls;
-        _connectTimeout = connectTimeout;
+        _channel = channel;
         _logger = logger;
     }
 
     /// <summary>Gets where the forwarder listens, once started.</summary>
-    public IPEndPoint? LocalEndPoint => _listener?.LocalEndpoint as IPEndPoint;
+    public EndPoint? LocalEndPoint => _channel.LocalEndPoint;
 
-    /// <summary>Starts listening on <paramref name="port"/> (0: a free one) of <paramref name="address"/>.</summary>
-    public void Start(IPAddress address, int port, Func<ClusterCommand, IPAddress?, CancellationToken, Task<ForwardReply>> handle)
+    /// <summary>Starts listening on <paramref name="endpoint"/> (port 0: a free one).</summary>
+    public async Task StartAsync(IPEndPoint endpoint, Func<ClusterCommand, IPAddress?, CancellationToken, Task<ForwardReply>> handle, CancellationToken cancellationToken)
     {
-        _listener = new TcpListener(address, port);
-        _listener.Start();
-        _accepting = AcceptAsync(_listener, handle, _stopping.Token);
+        await _channel.BindAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        _accepting = AcceptAsync(handle, _stopping.Token);
     }
 
     /// <summary>Sends <paramref name="command"/> to the forwarder at <paramref name="endpoint"/> and reads its reply.</summary>
     public async Task<ForwardReply> SendAsync(EndPoint endpoint, ClusterCommand command, CancellationToken cancellationToken)
     {
-        using var client = new TcpClient { NoDelay = true };
-        using (var connect = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-        {
-            connect.CancelAfter(_connectTimeout);
-            if (endpoint is DnsEndPoint dns)
-            {
-                await client.ConnectAsync(dns.Host, dns.Port, connect.Token).ConfigureAwait(false);
-            }
-            else
-            {
-                await client.ConnectAsync((IPEndPoint)endpoint, connect.Token).ConfigureAwait(false);
-            }
-        }
-
-        Stream stream = client.GetStream();
+        Stream stream = await _channel.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            if (_tls is not null)
-            {
-                var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                await ssl.AuthenticateAsClientAsync(ClusterTls.ClientOptions(_tls), cancellationToken).ConfigureAwait(false);
-                stream = ssl;
-            }
-
             await WriteFrameAsync(stream, command.Serialize(), cancellationToken).ConfigureAwait(false);
             byte[] reply = await ReadFrameAsync(stream, cancellationToken).ConfigureAwait(false);
             return JsonSerializer.Deserialize<ForwardReply>(reply, ClusterCommand.Json)
@@ -77,63 +52,47 @@ internal sealed partial class CommandForwarder : IAsyncDisposable
         }
     }
 
-    private async Task AcceptAsync(TcpListener listener, Func<ClusterCommand, IPAddress?, CancellationToken, Task<ForwardReply>> handle, CancellationToken stopping)
+    private async Task AcceptAsync(Func<ClusterCommand, IPAddress?, CancellationToken, Task<ForwardReply>> handle, CancellationToken stopping)
     {
         while (!stopping.IsCancellationRequested)
         {
-            TcpClient client;
-            try
-            {
-                client = await listener.AcceptTcpClientAsync(stopping).ConfigureAwait(false);
-            }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or SocketException)
+            if (await _channel.AcceptAsync(stopping).ConfigureAwait(false) is not { } accepted)
             {
                 return;
             }
 
-            _ = ServeAsync(client, handle, stopping);
+            _ = ServeAsync(accepted.Stream, accepted.Remote, handle, stopping);
         }
     }
 
-    private async Task ServeAsync(TcpClient client, Func<ClusterCommand, IPAddress?, CancellationToken, Task<ForwardReply>> handle, CancellationToken stopping)
+    private async Task ServeAsync(Stream accepted, IPAddress? remote, Func<ClusterCommand, IPAddress?, CancellationToken, Task<ForwardReply>> handle, CancellationToken stopping)
     {
-        using (client)
+        string from = remote?.ToString() ?? "?";
+        try
         {
-            IPAddress? remote = (client.Client.RemoteEndPoint as IPEndPoint)?.Address;
-            string from = remote?.ToString() ?? "?";
-            try
+            Stream stream = await _channel.SecureAsync(accepted, stopping).ConfigureAwait(false);
+            await using (stream.ConfigureAwait(false))
             {
-                Stream stream = client.GetStream();
-                await using (stream.ConfigureAwait(false))
+                byte[] request = await ReadFrameAsync(stream, stopping).ConfigureAwait(false);
+                ForwardReply reply;
+                try
                 {
-                    if (_tls is not null)
-                    {
-                        var ssl = new SslStream(stream, leaveInnerStreamOpen: false);
-                        await ssl.AuthenticateAsServerAsync(ClusterTls.ServerOptions(_tls), stopping).ConfigureAwait(false);
-                        stream = ssl;
-                    }
-
-                    byte[] request = await ReadFrameAsync(stream, stopping).ConfigureAwait(false);
-                    ForwardReply reply;
-                    try
-                    {
-                        reply = await handle(ClusterCommand.Deserialize(request), remote, stopping).ConfigureAwait(false);
-                    }
-                    catch (JsonException ex)
-                    {
-                        reply = ForwardReply.Refused($"the command could not be read: {ex.Message}");
-                    }
-
-                    await WriteFrameAsync(stream, JsonSerializer.SerializeToUtf8Bytes(reply, ClusterCommand.Json), stopping).ConfigureAwait(false);
+                    reply = await handle(ClusterCommand.Deserialize(request), remote, stopping).ConfigureAwait(false);
                 }
-            }
-            catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException)
-            {
-                LogForwardFailed(_logger, from, ex.Message);
+                catch (JsonException ex)
+                {
+                    reply = ForwardReply.Refused($"the command could not be read: {ex.Message}");
+                }
+
+                await WriteFrameAsync(stream, JsonSerializer.SerializeToUtf8Bytes(reply, ClusterCommand.Json), stopping).ConfigureAwait(false);
             }
         }
+        catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
+        {
+            await accepted.DisposeAsync().ConfigureAwait(false);
+            LogForwardFailed(_logger, from, ex.Message);
+        }
     }
-
     private static async Task WriteFrameAsync(Stream stream, byte[] payload, CancellationToken cancellationToken)
     {
         byte[] frame = new byte[4 + payload.Length];
@@ -161,7 +120,7 @@ internal sealed partial class CommandForwarder : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        _listener?.Stop();
+        await _channel.DisposeAsync().ConfigureAwait(false);
         await _accepting.ConfigureAwait(false);
         _stopping.Dispose();
     }

@@ -171,7 +171,8 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetService<IRecoveryApprovalGate>(),
             sp.GetServices<IIncidentSink>(),
             sp.GetService<ILogger<RecoveryManager>>(),
-            sp.GetRequiredService<AdaptiveConfigManager>()));
+            sp.GetRequiredService<AdaptiveConfigManager>(),
+            sp.GetService<IRecoveryLeases>()));
         services.TryAddSingleton(sp => new SelfHealingSystem(
             sp.GetRequiredService<HealthMonitor>(),
             sp.GetRequiredService<RecoveryManager>(),

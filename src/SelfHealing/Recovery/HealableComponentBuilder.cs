@@ -17,6 +17,7 @@ public sealed class HealableComponentBuilder
     private Func<object?, CancellationToken, ValueTask>? _restore;
     private Func<CancellationToken, ValueTask<bool>>? _verification;
     private HealingLevel _level = HealingLevel.Advanced;
+    private string? _shared;
 
     internal HealableComponentBuilder(string name) => Name = name;
 
@@ -83,15 +84,29 @@ public sealed class HealableComponentBuilder
     /// <returns>The builder.</returns>
     public HealableComponentBuilder VerifyWith(Func<CancellationToken, ValueTask<bool>> verification) => Set(ref _verification, verification);
 
+    /// <summary>
+    /// Marks the component as a target every replica shares (a database, a queue): with an <see cref="IRecoveryLeases"/>
+    /// (SelfHealing.Coordination), only the replica that gets the lease on <paramref name="target"/> acts on it, and the
+    /// others wait for its result.
+    /// </summary>
+    /// <param name="target">The shared target's name, the same on every replica.</param>
+    /// <returns>The builder.</returns>
+    public HealableComponentBuilder SharedAs(string target)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(target);
+        _shared = target;
+        return this;
+    }
+
     internal HealableComponentRegistration Build()
     {
         if (_factory is null)
         {
             var component = new DelegateComponent(Name, _restart, _reconfigure, _fallback, _scale, _save, _restore);
-            return new HealableComponentRegistration(Name, _level, _ => component, _verification);
+            return new HealableComponentRegistration(Name, _level, _ => component, _verification) { SharedTarget = _shared };
         }
 
-        return new HealableComponentRegistration(Name, _level, _factory, _verification);
+        return new HealableComponentRegistration(Name, _level, _factory, _verification) { SharedTarget = _shared };
     }
 
     private HealableComponentBuilder Set<T>(ref T? field, T value)

@@ -9,4 +9,11 @@ public sealed record HealableComponentRegistration(
     string Name,
     HealingLevel Level,
     Func<IServiceProvider, IHealableComponent> Factory,
-    Func<CancellationToken, ValueTask<bool>>? Verification = null);
+    Func<CancellationToken, ValueTask<bool>>? Verification = null)
+{
+    /// <summary>
+    /// Gets the shared target this component stands for on every replica (<see cref="HealableComponentBuilder.SharedAs"/>);
+    /// <see langword="null"/> when it is this replica's own.
+    /// </summary>
+    public string? SharedTarget { get; init; }
+}

@@ -247,7 +247,8 @@ public sealed partial class RecoveryManager
 
                 if (await AttemptAsync(record, target, plan, strategy, attempt, risk, before, options, stopping).ConfigureAwait(false))
                 {
-                    Close(record, IncidentStatus.Resolved, "resolution", $"{component} recovered after {strategy} (attempt {attempt}).");
+                    string by = record.Current.Attempts[^1].LeftTo is { } other ? $" by {other}" : string.Empty;
+                    Close(record, IncidentStatus.Resolved, "resolution", $"{component} recovered after {strategy}{by} (attempt {attempt}).");
                     return;
                 }
 
@@ -276,6 +277,28 @@ public sealed partial class RecoveryManager
         RecoveryOptions options,
         CancellationToken stopping)
     {
+        bool throughConfiguration = strategy == RecoveryStrategy.Reconfigure && ThroughConfiguration(plan);
+        RecoveryLease? lease = null;
+        if (target.SharedTarget is { } shared && _leases is not null && !throughConfiguration)
+        {
+            lease = await _leases.AcquireAsync(shared, target.Name, strategy, stopping).ConfigureAwait(false);
+            if (lease.Status != RecoveryLeaseStatus.Granted)
+            {
+                return await LeaveToOthersAsync(record, target, strategy, attempt, shared, lease, options, stopping).ConfigureAwait(false);
+            }
+
+            Note(record, "coordination", $"lease on the shared {shared} granted until {lease.ExpiresAt:O}");
+
+            // Another replica may have fixed the shared target and given its lease back before this one asked.
+            if (await IsRecoveredAsync(target.Name, stopping).ConfigureAwait(false))
+            {
+                Note(record, "verification", $"{target.Name} already works again: an earlier holder of the lease acted; {strategy} is not needed");
+                await GiveBackAsync(record, lease, true, $"{target.Name} already recovered", stopping).ConfigureAwait(false);
+                record.Change(i => i with { Attempts = [.. i.Attempts, new RecoveryAttempt(strategy, attempt, true, TimeSpan.Zero) { LeftTo = EarlierHolder }] });
+                return true;
+            }
+        }
+
         ComponentCheckpoint? checkpoint = null;
         if (options.Rollback && risk >= RiskLevel.Medium && target.Component.Capabilities.HasFlag(RecoveryCapabilities.Checkpoint))
         {
@@ -289,7 +312,7 @@ public sealed partial class RecoveryManager
         long? configurationBefore = null;
         try
         {
-            if (strategy == RecoveryStrategy.Reconfigure && ThroughConfiguration(plan))
+            if (throughConfiguration)
             {
                 configurationBefore = _configuration!.Current.Version;
                 ConfigSnapshot applied = _configuration.Update(
@@ -339,6 +362,11 @@ public sealed partial class RecoveryManager
             Note(record, "rollback", $"{target.Name} went from {before} to {after} after {strategy}: {string.Join(" and ", restored)} restored");
         }
 
+        if (lease is not null)
+        {
+            await GiveBackAsync(record, lease, recovered, $"{strategy} of {target.Name}: {(recovered ? "recovered" : "not recovered")}", stopping).ConfigureAwait(false);
+        }
+
         var outcome = new RecoveryAttempt(strategy, attempt, recovered, duration, rolledBack);
         record.Change(i => i with { Attempts = [.. i.Attempts, outcome] });
         if (options.Learning)
@@ -347,6 +375,49 @@ public sealed partial class RecoveryManager
         }
 
         return recovered;
+    }
+
+    private const string EarlierHolder = "an earlier holder of the lease";
+
+    // Another replica holds the lease on the shared target (or nobody could be asked): do not act, wait for the result.
+    private async Task<bool> LeaveToOthersAsync(
+        IncidentRecord record,
+        Healable target,
+        RecoveryStrategy strategy,
+        int attempt,
+        string shared,
+        RecoveryLease lease,
+        RecoveryOptions options,
+        CancellationToken stopping)
+    {
+        string leftTo = lease.Status == RecoveryLeaseStatus.HeldElsewhere ? lease.Holder! : $"nobody ({lease.Reason})";
+        Note(record, "coordination", lease.Status == RecoveryLeaseStatus.HeldElsewhere
+            ? $"{lease.Holder} holds the lease on the shared {shared} until {lease.ExpiresAt:O}: {strategy} is left to it"
+            : $"{strategy} of the shared {shared} was not taken here: {lease.Reason}");
+        long started = _time.GetTimestamp();
+        bool recovered = await VerifyAsync(target, options, stopping).ConfigureAwait(false);
+        Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
+        var outcome = new RecoveryAttempt(strategy, attempt, recovered, _time.GetElapsedTime(started)) { LeftTo = leftTo };
+        record.Change(i => i with { Attempts = [.. i.Attempts, outcome] });
+        return recovered;
+    }
+
+    private async Task GiveBackAsync(IncidentRecord record, RecoveryLease lease, bool succeeded, string detail, CancellationToken stopping)
+    {
+        try
+        {
+            await lease.CompleteAsync(succeeded, detail, stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw;
+        }
+#pragma warning disable CA1031 // A lease that cannot be given back lapses at its expiry; the recovery's outcome stands.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Note(record, "coordination", $"the lease could not be given back ({ex.Message}); it lapses at its expiry");
+        }
     }
 
     private static ValueTask ActAsync(IHealableComponent component, RecoveryStrategy strategy, RecoveryPlan plan, CancellationToken stopping) => strategy switch

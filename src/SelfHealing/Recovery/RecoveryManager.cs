@@ -45,6 +45,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
     private readonly IServiceProvider _services;
     private readonly IReadOnlyList<HealableComponentRegistration> _registrations;
     private readonly IRecoveryApprovalGate _approval;
+    private readonly IRecoveryLeases? _leases;
     private readonly SinkQueue<Incident>[] _sinks;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RecoveryRun> _runs = new(StringComparer.Ordinal);
@@ -79,6 +80,10 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
     /// The adaptive configuration: a plan whose <see cref="RecoveryPlan.Parameters"/> are all its parameters
     /// reconfigures through it (and a rollback restores its previous version); none when <see langword="null"/>.
     /// </param>
+    /// <param name="leases">
+    /// Leases on shared targets: a component marked <see cref="HealableComponentBuilder.SharedAs"/> is acted on only by the
+    /// replica that gets the lease; none (every replica acts) when <see langword="null"/>.
+    /// </param>
     /// <exception cref="ArgumentException">An option is invalid; the message names each problem.</exception>
     public RecoveryManager(
         IOptionsMonitor<RecoveryOptions> options,
@@ -91,7 +96,8 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
         IRecoveryApprovalGate? approval = null,
         IEnumerable<IIncidentSink>? sinks = null,
         ILogger<RecoveryManager>? logger = null,
-        AdaptiveConfigManager? configuration = null)
+        AdaptiveConfigManager? configuration = null,
+        IRecoveryLeases? leases = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(monitor);
@@ -116,6 +122,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
         }
 
         _approval = approval ?? new DenyingApprovalGate();
+        _leases = leases;
         _configuration = configuration;
         _writer = new StoreWriter(store, Json, (ex, collection, key) => LogStoreFailed(_logger, ex, collection, key));
         IEnumerable<IIncidentSink> all = [new LoggingIncidentSink(_logger), .. sinks ?? []];
@@ -263,7 +270,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
 
         _components = _registrations.ToDictionary(
             r => r.Name,
-            r => new Healable(r.Name, r.Level, r.Factory(_services), r.Verification),
+            r => new Healable(r.Name, r.Level, r.Factory(_services), r.Verification, r.SharedTarget),
             StringComparer.Ordinal);
         await LoadAsync(cancellationToken).ConfigureAwait(false);
         foreach (SinkQueue<Incident> sink in _sinks)
@@ -384,7 +391,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
     [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Incident sink {Sink} is behind: incident {Id} dropped from its full queue")]
     private static partial void LogSinkDropped(ILogger logger, string sink, string id);
 
-    private sealed record Healable(string Name, HealingLevel Level, IHealableComponent Component, Func<CancellationToken, ValueTask<bool>>? Verification);
+    private sealed record Healable(string Name, HealingLevel Level, IHealableComponent Component, Func<CancellationToken, ValueTask<bool>>? Verification, string? SharedTarget);
 
     private sealed class RecoveryRun(IncidentRecord record)
     {

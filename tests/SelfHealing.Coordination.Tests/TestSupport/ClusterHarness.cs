@@ -66,7 +66,11 @@ internal sealed class ClusterHarness : IAsyncDisposable
                         o.Members[member] = endpoint;
                     }
 
-                    o.CommandTimeout = TimeSpan.FromSeconds(3);
+                    // Generous for a 2-core machine that runs the other test projects at the same time: a starved
+                    // node must not miss heartbeats and start needless elections, nor a command time out.
+                    o.ElectionTimeoutMin = TimeSpan.FromMilliseconds(300);
+                    o.ElectionTimeoutMax = TimeSpan.FromMilliseconds(600);
+                    o.CommandTimeout = TimeSpan.FromSeconds(10);
                     o.HeartbeatEventInterval = TimeSpan.Zero;
                     o.LogDirectory = _logRoot is null ? null : Path.Combine(_logRoot, id);
                     _configure?.Invoke(id, o);

@@ -100,10 +100,13 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
             await first.StartAsync();
             var online = first.Services.GetRequiredService<OnlineOptimizer>();
             var config = first.Services.GetRequiredService<AdaptiveConfigManager>();
-            for (int i = 0; i < 10_000 && online.Optimizer.Generation < 2; i++)
+            // Fake seconds pass only as fast as the hosted loop takes them (a real millisecond each), so a busy
+            // machine slows the test down instead of letting the clock run past windows nobody is waiting on.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (online.Optimizer.Generation < 2 && DateTime.UtcNow < deadline)
             {
                 _time.Advance(TimeSpan.FromSeconds(1));
-                await Task.Yield();
+                await Task.Delay(1);
             }
 
             online.Optimizer.Generation.Should().BeGreaterThanOrEqualTo(2);

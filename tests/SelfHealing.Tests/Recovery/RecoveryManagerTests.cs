@@ -435,4 +435,47 @@ public sealed class RecoveryManagerTests
             return true;
         }
     }
+
+    private sealed class FixedLeases(RecoveryLease answer) : IRecoveryLeases
+    {
+        public List<(string Target, string Component, RecoveryStrategy Strategy)> Asked { get; } = [];
+
+        public ValueTask<RecoveryLease> AcquireAsync(string target, string component, RecoveryStrategy strategy, CancellationToken cancellationToken)
+        {
+            lock (Asked)
+            {
+                Asked.Add((target, component, strategy));
+            }
+
+            return new(answer);
+        }
+    }
+
+    [Fact]
+    public async Task A_shared_target_is_not_acted_on_without_a_lease_and_the_attempts_say_who_it_was_left_to()
+    {
+        int restarts = 0;
+        var leases = new FixedLeases(RecoveryLease.Unavailable("no majority"));
+        using var h = new RecoveryHarness(b =>
+        {
+            b.Services.AddSingleton<IRecoveryLeases>(leases);
+            b.AddHealableComponent("db", c => c.SharedAs("orders-db").OnRestart(_ =>
+            {
+                Interlocked.Increment(ref restarts);
+                return ValueTask.CompletedTask;
+            }));
+        });
+        await h.StartAsync();
+
+        await h.SetAsync("db", HealthStatus.Unhealthy, "down");
+        Incident incident = await h.ClosedAsync("db");
+
+        restarts.Should().Be(0);
+        incident.Status.Should().Be(IncidentStatus.Escalated);
+        incident.Attempts.Should().NotBeEmpty().And.OnlyContain(a => a.Strategy == RecoveryStrategy.Restart && !a.Succeeded && a.LeftTo == "nobody (no majority)");
+        incident.Timeline.Should().Contain(e => e.Kind == "coordination" && e.Message == "Restart of the shared orders-db was not taken here: no majority");
+        leases.Asked.Should().OnlyContain(a => a.Target == "orders-db" && a.Component == "db");
+        h.Manager.Statistics.Should().BeEmpty("waiting for another replica is not a try of the strategy");
+        await h.StopAsync();
+    }
 }

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.DependencyInjection;
+using SelfHealing.Coordination.Tests.TestSupport;
+using SelfHealing.Health;
+using SelfHealing.Recovery;
+using SelfHealing.Tests.TestSupport;
+
+namespace SelfHealing.Coordination.Tests;
+
+/// <summary>Three replicas' recovery managers and one shared database: the lease lets one replica restart it.</summary>
+public sealed class SharedRecoveryTests
+{
+    private sealed class SharedDatabase
+    {
+        private int _restarts;
+
+        public volatile bool Down;
+
+        public int Restarts => Volatile.Read(ref _restarts);
+
+        public async ValueTask RestartAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _restarts);
+            await Task.Delay(100, cancellationToken);
+            Down = false;
+        }
+    }
+
+    [Fact]
+    public async Task When_every_replica_sees_the_shared_database_down_one_restarts_it_and_the_others_wait_for_the_result()
+    {
+        var database = new SharedDatabase();
+        await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, build: (_, b) => b
+            .AddHealthComponent("orders-db", c => c
+                .UseProbe(_ => new ValueTask<HealthMetrics>(new HealthMetrics { ErrorRate = database.Down ? 1 : 0 }))
+                .Interval(TimeSpan.FromMilliseconds(100))
+                .Threshold(HealthMetricNames.ErrorRate, t => { t.Degraded = 0.2; t.Critical = 0.5; t.SamplesToWorsen = 1; t.SamplesToRecover = 1; }))
+            .AddHealableComponent("orders-db", h => h.SharedAs("orders-db").OnRestart(database.RestartAsync))
+            .ConfigureRecovery(o => { o.VerificationInterval = TimeSpan.FromMilliseconds(100); o.VerificationTimeout = TimeSpan.FromSeconds(10); })
+            .ConfigureHealth(o => o.LogAlerts = false));
+        await cluster.LeaderAsync();
+
+        database.Down = true;
+
+        RecoveryManager[] managers = [.. cluster.Running.Select(n => n.Host.Services.GetRequiredService<RecoveryManager>())];
+        await Eventually.UntilAsync(
+            () => managers.All(m => m.IncidentHistory.Any(i => i.Component == "orders-db" && i.Status == IncidentStatus.Resolved)),
+            ClusterHarness.Bound,
+            "every replica's incident should resolve");
+        database.Restarts.Should().Be(1, "only the lease holder restarts the shared database");
+        RecoveryAttempt[] attempts = [.. managers.Select(m => m.IncidentHistory.Single(i => i.Component == "orders-db").Attempts.Single())];
+        attempts.Count(a => a.LeftTo is null).Should().Be(1, "one replica acted");
+        // A replica that asked while the holder acted names it; one that asked after the lease was given back finds
+        // the database working again and does not act either.
+        attempts.Where(a => a.LeftTo is not null).Should().HaveCount(2)
+            .And.OnlyContain(a => a.Succeeded && (cluster.Members.ContainsKey(a.LeftTo!) || a.LeftTo == "an earlier holder of the lease"));
+        await Eventually.UntilAsync(() => cluster.Running.All(n => n.Seen<HealingExecuted>().Any(e => e.Lease.Target == "orders-db" && e.Succeeded == true)), ClusterHarness.Bound);
+    }
+}
