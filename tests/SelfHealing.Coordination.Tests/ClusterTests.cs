@@ -225,6 +225,50 @@ public sealed class ClusterTests
     }
 
     [Fact]
+    public async Task A_node_restarted_alone_restores_the_state_from_its_snapshot_and_log()
+    {
+        string root = Path.Combine(Path.GetTempPath(), "selfhealing-cluster-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, logRoot: root);
+            ClusterNode leader = await cluster.LeaderAsync();
+            int reports = Replication.ClusterStateMachine.SnapshotEvery + 6;
+            for (int i = 0; i < reports; i++)
+            {
+                await leader.Coordinator.ReportHealthAsync($"c{i % 7}", (HealthLevel)(i % 4), $"report {i}");
+            }
+
+            ClusterNode c = cluster.Nodes["node-c"];
+            await Eventually.UntilAsync(() => c.Coordinator.State.AppliedIndex >= leader.Coordinator.State.AppliedIndex, ClusterHarness.Bound);
+            ClusterState before = c.Coordinator.State;
+            foreach (ClusterNode node in cluster.Running.ToList())
+            {
+                await ClusterHarness.StopNodeAsync(node);
+            }
+
+            await using (var snapshot = new Replication.ClusterStateMachine(new DirectoryInfo(Path.Combine(root, "node-c", "state")), _ => { }))
+            {
+                await snapshot.RestoreAsync(CancellationToken.None);
+                snapshot.State.AppliedIndex.Should().BeInRange(Replication.ClusterStateMachine.SnapshotEvery, before.AppliedIndex, "a snapshot was taken and reads back");
+                snapshot.State.Health.Should().HaveCount(7).And.OnlyContain(h => before.Health.Any(b => b.Node == h.Node && b.Component == h.Component));
+            }
+
+            // Alone, with no leader to catch up from: what it shows comes from its own snapshot and log.
+            ClusterNode back = await cluster.StartNodeAsync("node-c");
+
+            await Eventually.UntilAsync(() => back.Seen<SyncRequest>().Any(), ClusterHarness.Bound);
+            back.Seen<SyncRequest>().Single().LogIndex.Should().BeGreaterThanOrEqualTo(Replication.ClusterStateMachine.SnapshotEvery);
+            await Eventually.UntilAsync(() => back.Coordinator.State.Health.Count == before.Health.Count, ClusterHarness.Bound, "the restored state should hold every report");
+            back.Coordinator.State.Health.Should().BeEquivalentTo(before.Health);
+            back.Coordinator.HasQuorum.Should().BeFalse();
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_node_cut_off_from_the_majority_refuses_cluster_wide_actions_and_its_breakers_keep_working()
     {
         await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, (_, o) => o.SharedCircuits.Add("payments"));
