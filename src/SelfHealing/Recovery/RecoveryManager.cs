@@ -345,6 +345,13 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
                 _recent.Add(h.Timestamp, h.Component, $"health: {h.Component} went from {h.PreviousLevel} to {h.Level}: {h.Reason}", h.Level > h.PreviousLevel);
                 if (h.Level >= options.TriggerLevel)
                 {
+                    // News read after the component recovered (a run asked for directly may already have fixed
+                    // it) is older than the monitor's view: it opens nothing.
+                    if (_monitor.GetHealth(h.Component) is { } current && current.Level < options.TriggerLevel)
+                    {
+                        break;
+                    }
+
                     Trigger(h.Component, h.Level.ToString(), h.Level, h.AffectedBy, $"{h.Component} is {h.Level}: {h.Reason}");
                 }
                 else if (h.Level <= options.RecoveredLevel)

@@ -478,4 +478,28 @@ public sealed class RecoveryManagerTests
         h.Manager.Statistics.Should().BeEmpty("waiting for another replica is not a try of the strategy");
         await h.StopAsync();
     }
+
+    [Fact]
+    public async Task News_of_trouble_read_after_the_component_recovered_opens_no_incident()
+    {
+        int restarts = 0;
+        using var h = new RecoveryHarness(
+            b => b.AddHealableComponent("db", c => c.OnRestart(_ =>
+            {
+                Interlocked.Increment(ref restarts);
+                return ValueTask.CompletedTask;
+            })).AddHealableComponent("cache", c => c.OnRestart(_ => ValueTask.CompletedTask)),
+            checks: ["db", "cache"]);
+        await h.StartAsync();
+        await h.SetAsync("db", HealthStatus.Healthy);
+
+        var hub = h.Services.GetRequiredService<IEventHub>();
+        hub.Publish(new HealthChanged("test", h.Time.GetUtcNow(), "db", HealthLevel.Healthy, HealthLevel.Critical, "read late"));
+        await h.SetAsync("cache", HealthStatus.Unhealthy); // news read after db's, in order
+        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "cache") || h.Manager.IncidentHistory.Any(i => i.Component == "cache"));
+
+        h.Manager.OpenIncidents.Concat(h.Manager.IncidentHistory).Should().NotContain(i => i.Component == "db", "the monitor already saw db healthy when the news was read");
+        restarts.Should().Be(0);
+        await h.StopAsync();
+    }
 }
