@@ -51,7 +51,10 @@ public static class CoordinationBuilderExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<IClusterCoordinator>(sp => sp.GetRequiredService<ClusterCoordinator>());
-        services.TryAddSingleton<IRecoveryLeases>(sp => new ClusterRecoveryLeases(sp.GetRequiredService<IClusterCoordinator>()));
+        services.TryAddSingleton<IRecoveryLeases>(sp => new ClusterRecoveryLeases(
+            sp.GetRequiredService<IClusterCoordinator>(),
+            sp.GetRequiredService<IOptions<CoordinationOptions>>().Value.DefaultLeaseDuration,
+            sp.GetService<TimeProvider>() ?? TimeProvider.System));
         services.AddSingleton<IHostedService>(sp => new CoordinationHostedService(sp.GetRequiredService<ClusterCoordinator>()));
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             ClusterHealthCheckName,

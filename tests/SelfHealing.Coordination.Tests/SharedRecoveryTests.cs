@@ -17,10 +17,12 @@ public sealed class SharedRecoveryTests
 
         public int Restarts => Volatile.Read(ref _restarts);
 
+        public TimeSpan RestartTakes { get; init; } = TimeSpan.FromMilliseconds(100);
+
         public async ValueTask RestartAsync(CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _restarts);
-            await Task.Delay(100, cancellationToken);
+            await Task.Delay(RestartTakes, cancellationToken);
             Down = false;
         }
     }
@@ -29,30 +31,57 @@ public sealed class SharedRecoveryTests
     public async Task When_every_replica_sees_the_shared_database_down_one_restarts_it_and_the_others_wait_for_the_result()
     {
         var database = new SharedDatabase();
-        await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, build: (_, b) => b
-            .AddHealthComponent("orders-db", c => c
-                .UseProbe(_ => new ValueTask<HealthMetrics>(new HealthMetrics { ErrorRate = database.Down ? 1 : 0 }))
-                .Interval(TimeSpan.FromMilliseconds(100))
-                .Threshold(HealthMetricNames.ErrorRate, t => { t.Degraded = 0.2; t.Critical = 0.5; t.SamplesToWorsen = 1; t.SamplesToRecover = 1; }))
-            .AddHealableComponent("orders-db", h => h.SharedAs("orders-db").OnRestart(database.RestartAsync))
-            .ConfigureRecovery(o => { o.VerificationInterval = TimeSpan.FromMilliseconds(100); o.VerificationTimeout = TimeSpan.FromSeconds(10); })
-            .ConfigureHealth(o => o.LogAlerts = false));
+        await using ClusterHarness cluster = await StartAsync(database, leaseDuration: TimeSpan.FromSeconds(30));
         await cluster.LeaderAsync();
 
         database.Down = true;
 
-        RecoveryManager[] managers = [.. cluster.Running.Select(n => n.Host.Services.GetRequiredService<RecoveryManager>())];
-        await Eventually.UntilAsync(
-            () => managers.All(m => m.IncidentHistory.Any(i => i.Component == "orders-db" && i.Status == IncidentStatus.Resolved)),
-            ClusterHarness.Bound,
-            "every replica's incident should resolve");
+        RecoveryManager[] managers = await ResolvedEverywhereAsync(cluster);
         database.Restarts.Should().Be(1, "only the lease holder restarts the shared database");
         RecoveryAttempt[] attempts = [.. managers.Select(m => m.IncidentHistory.Single(i => i.Component == "orders-db").Attempts.Single())];
         attempts.Count(a => a.LeftTo is null).Should().Be(1, "one replica acted");
+
         // A replica that asked while the holder acted names it; one that asked after the lease was given back finds
         // the database working again and does not act either.
         attempts.Where(a => a.LeftTo is not null).Should().HaveCount(2)
             .And.OnlyContain(a => a.Succeeded && (cluster.Members.ContainsKey(a.LeftTo!) || a.LeftTo == "an earlier holder of the lease"));
         await Eventually.UntilAsync(() => cluster.Running.All(n => n.Seen<HealingExecuted>().Any(e => e.Lease.Target == "orders-db" && e.Succeeded == true)), ClusterHarness.Bound);
     }
+
+    [Fact]
+    public async Task A_restart_that_outlasts_the_lease_keeps_it_by_renewal()
+    {
+        var database = new SharedDatabase { RestartTakes = TimeSpan.FromSeconds(4) };
+
+        // The others verify for half a second, wait a second and ask again, many times: from the second time on, an
+        // unrenewed one-second lease would have lapsed and they would restart the database too.
+        await using ClusterHarness cluster = await StartAsync(database, leaseDuration: TimeSpan.FromSeconds(1), verification: TimeSpan.FromSeconds(0.5), retries: 10);
+        await cluster.LeaderAsync();
+
+        database.Down = true;
+
+        await ResolvedEverywhereAsync(cluster);
+        database.Restarts.Should().Be(1, "the holder renewed its one-second lease through a restart of 4 s");
+    }
+
+    private static async Task<RecoveryManager[]> ResolvedEverywhereAsync(ClusterHarness cluster)
+    {
+        RecoveryManager[] managers = [.. cluster.Running.Select(n => n.Host.Services.GetRequiredService<RecoveryManager>())];
+        await Eventually.UntilAsync(
+            () => managers.All(m => m.IncidentHistory.Any(i => i.Component == "orders-db" && i.Status == IncidentStatus.Resolved)),
+            ClusterHarness.Bound,
+            "every replica's incident should resolve");
+        return managers;
+    }
+
+    private static Task<ClusterHarness> StartAsync(SharedDatabase database, TimeSpan leaseDuration, TimeSpan? verification = null, int retries = 1) =>
+        ClusterHarness.StartAsync(3, (_, o) => o.DefaultLeaseDuration = leaseDuration, build: (_, b) => b
+            .AddHealthComponent("orders-db", c => c
+                .UseProbe(_ => new ValueTask<HealthMetrics>(new HealthMetrics { ErrorRate = database.Down ? 1 : 0 }))
+                .Interval(TimeSpan.FromMilliseconds(100))
+                .Threshold(HealthMetricNames.ErrorRate, t => { t.Degraded = 0.2; t.Critical = 0.5; t.SamplesToWorsen = 1; t.SamplesToRecover = 1; }))
+            .AddHealableComponent("orders-db", h => h.SharedAs("orders-db").OnRestart(database.RestartAsync))
+            .AddRecoveryPlan(p => { p.FailureType = FailureTypes.Critical; p.Component = "orders-db"; p.MaxRetries = retries; p.BackoffFactor = 1; })
+            .ConfigureRecovery(o => { o.VerificationInterval = TimeSpan.FromMilliseconds(100); o.VerificationTimeout = verification ?? TimeSpan.FromSeconds(10); })
+            .ConfigureHealth(o => o.LogAlerts = false));
 }
