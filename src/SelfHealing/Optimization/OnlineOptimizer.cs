@@ -152,6 +152,7 @@ public sealed partial class OnlineOptimizer
             guard.Components.Add(component);
         }
 
+        DateTimeOffset started = _time.GetUtcNow();
         GuardedApplyResult result;
         try
         {
@@ -168,7 +169,16 @@ public sealed partial class OnlineOptimizer
             return _options.RejectedFitness;
         }
 
-        double fitness = await _fitness.MeasureAsync(result.Applied.Timestamp, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        // A candidate equal to the configuration in force changes nothing and the guard returns at once: it gets a
+        // window of its own too, so every candidate is measured over one full window of itself only.
+        TimeSpan left = started + _options.EvaluationWindow - _time.GetUtcNow();
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left, _time, cancellationToken).ConfigureAwait(false);
+        }
+
+        DateTimeOffset since = result.Applied.Timestamp > started ? result.Applied.Timestamp : started;
+        double fitness = await _fitness.MeasureAsync(since, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         return double.IsFinite(fitness) ? fitness : _options.RejectedFitness;
     }
 

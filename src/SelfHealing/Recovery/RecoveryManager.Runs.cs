@@ -247,6 +247,11 @@ public sealed partial class RecoveryManager
 
                 if (await AttemptAsync(record, target, plan, strategy, attempt, risk, before, options, stopping).ConfigureAwait(false))
                 {
+                    if (strategy == RecoveryStrategy.Fallback && record.Current.Attempts[^1].LeftTo is null)
+                    {
+                        Note(record, "action", FallbackStaysOn(target));
+                    }
+
                     string by = record.Current.Attempts[^1].LeftTo is { } other ? $" by {other}" : string.Empty;
                     Close(record, IncidentStatus.Resolved, "resolution", $"{component} recovered after {strategy}{by} (attempt {attempt}).");
                     return;

@@ -310,6 +310,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
         }
 
         await Task.WhenAll(running).ConfigureAwait(false);
+        await Task.WhenAll(_fallbacks.Values).ConfigureAwait(false);
         await CompleteWritesAsync().ConfigureAwait(false);
         await Task.WhenAll(_sinks.Select(s => s.CompleteAsync(cancellationToken))).ConfigureAwait(false);
     }
@@ -345,6 +346,12 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
                 _recent.Add(h.Timestamp, h.Component, $"health: {h.Component} went from {h.PreviousLevel} to {h.Level}: {h.Reason}", h.Level > h.PreviousLevel);
                 if (h.Level >= options.TriggerLevel)
                 {
+                    // A component tried without its fallback is watched by that trial, which switches it back on.
+                    if (_fallbackTrials.ContainsKey(h.Component))
+                    {
+                        break;
+                    }
+
                     // News read after the component recovered (a run asked for directly may already have fixed
                     // it) is older than the monitor's view: it opens nothing.
                     if (_monitor.GetHealth(h.Component) is { } current && current.Level < options.TriggerLevel)

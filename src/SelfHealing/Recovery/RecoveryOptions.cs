@@ -48,6 +48,14 @@ public sealed class RecoveryOptions
     /// <summary>Gets the risk of each strategy; missing ones take Fallback Low, ScaleResources High, the others Medium.</summary>
     public IDictionary<RecoveryStrategy, RiskLevel> Risks { get; private set; } = new Dictionary<RecoveryStrategy, RiskLevel>();
 
+    /// <summary>
+    /// Gets or sets how long a fallback that recovery switched on stays on before the manager tries the component
+    /// without it: it switches the fallback off and verifies; if the component does not work, the fallback goes back on
+    /// and the next try waits twice as long (at most a day). Zero keeps the fallback on until someone switches it off.
+    /// </summary>
+    /// <value>Default 5 minutes; allowed 0 to 1 day.</value>
+    public TimeSpan FallbackReturnAfter { get; set; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Gets or sets how far back diagnosis looks for related events.</summary>
     /// <value>Default 5 minutes; allowed 1 second to 1 day.</value>
     public TimeSpan DiagnosisWindow { get; set; } = TimeSpan.FromMinutes(5);

@@ -43,6 +43,7 @@ public sealed class RecoveryOptionsValidator : IValidateOptions<RecoveryOptions>
         }
 
         errors.Range(nameof(o.DiagnosisWindow), o.DiagnosisWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
+        errors.Range(nameof(o.FallbackReturnAfter), o.FallbackReturnAfter, TimeSpan.Zero, TimeSpan.FromDays(1));
         errors.Range(nameof(o.IncidentHistory), o.IncidentHistory, 1, 1_000_000);
         errors.Range(nameof(o.MinimumSamplesToLearn), o.MinimumSamplesToLearn, 1, 1000);
         for (int i = 0; i < o.Plans.Count; i++)

@@ -116,6 +116,19 @@ internal sealed class RecoveryHarness : IDisposable
         throw new TimeoutException($"The incident of {component} did not close within 10 minutes of fake time.");
     }
 
+    /// <summary>Moves the fake clock a second at a time, letting the manager act, until the condition holds.</summary>
+    public async Task AdvanceUntilAsync(Func<bool> condition, TimeSpan atMost)
+    {
+        for (var passed = TimeSpan.Zero; !condition() && passed < atMost; passed += TimeSpan.FromSeconds(1))
+        {
+            await Settle();
+            Time.Advance(TimeSpan.FromSeconds(1));
+        }
+
+        await Settle();
+        condition().Should().BeTrue($"the condition should hold within {atMost} of fake time");
+    }
+
     public void Dispose() => _host.Dispose();
 
     // Lets the event listener and the runs take the step they can take without time moving.

@@ -398,10 +398,12 @@ public sealed class RecoveryManagerTests
             ["SelfHealing:Recovery:Plans:0:FailureType"] = "Critical",
             ["SelfHealing:Recovery:Plans:0:MaxRetries"] = "50",
             ["SelfHealing:Recovery:RecoveredLevel"] = "Critical",
+            ["SelfHealing:Recovery:FallbackReturnAfter"] = "-00:00:01",
         });
         Func<Task> start = h.StartAsync;
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures.Should().BeEquivalentTo(
             "SelfHealing:Recovery:RecoveredLevel is Critical; allowed: a level below TriggerLevel (Critical).",
+            "SelfHealing:Recovery:FallbackReturnAfter is -00:00:01; allowed: 00:00:00 to 1.00:00:00.",
             "SelfHealing:Recovery:Plans:0:MaxRetries is 50; allowed: 0 to 10.");
     }
 
@@ -500,6 +502,51 @@ public sealed class RecoveryManagerTests
 
         h.Manager.OpenIncidents.Concat(h.Manager.IncidentHistory).Should().NotContain(i => i.Component == "db", "the monitor already saw db healthy when the news was read");
         restarts.Should().Be(0);
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_fallback_recovery_switched_on_is_tried_off_later_and_stays_off_once_the_component_works_without_it()
+    {
+        var switches = new List<bool>();
+        bool primaryUp = false;
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(
+            b => b.AddHealableComponent("db", c => c
+                .OnRestart(_ => ValueTask.CompletedTask) // a restart does not help while the primary is down
+                .OnFallback((on, _) =>
+                {
+                    lock (switches)
+                    {
+                        switches.Add(on);
+                    }
+
+                    h.Checks["db"].Result = on || Volatile.Read(ref primaryUp) ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("primary down");
+                    return ValueTask.CompletedTask;
+                })),
+            new Dictionary<string, string?> { ["SelfHealing:Recovery:FallbackReturnAfter"] = "00:01:00" });
+        await h.StartAsync();
+
+        await h.SetAsync("db", HealthStatus.Unhealthy, "primary down");
+        Incident incident = await h.ClosedAsync("db");
+
+        incident.Status.Should().Be(IncidentStatus.Resolved);
+        incident.Attempts[^1].Strategy.Should().Be(RecoveryStrategy.Fallback);
+        incident.Timeline.Should().Contain(e => e.Message == "the fallback of db stays on; db is tried without it after 00:01:00");
+        h.Manager.ActiveFallbacks.Should().Equal("db");
+
+        // A minute later the primary is still down: tried without the fallback, which goes back on.
+        await h.AdvanceUntilAsync(() => { lock (switches) { return switches.Count == 3; } }, TimeSpan.FromMinutes(2));
+        switches.Should().Equal(true, false, true);
+        h.Manager.ActiveFallbacks.Should().Equal("db");
+        h.Manager.OpenIncidents.Should().BeEmpty("the trial watches db itself; its failure opens no incident");
+
+        // The primary is back: the next try, two minutes later, leaves the fallback off.
+        Volatile.Write(ref primaryUp, true);
+        await h.AdvanceUntilAsync(() => h.Manager.ActiveFallbacks.Count == 0, TimeSpan.FromMinutes(4));
+        switches.Should().Equal(true, false, true, false);
+        h.Monitor.GetHealth("db")!.Level.Should().Be(HealthLevel.Healthy);
+        h.Manager.IncidentHistory.Should().ContainSingle();
         await h.StopAsync();
     }
 }
