@@ -35,7 +35,7 @@ public sealed class ClusterTests
 
         await ClusterHarness.StopNodeAsync(first);
         ClusterNode second = await cluster.LeaderAsync();
-        HealingLease lease = await observer.Coordinator.RequestHealingAsync("cache", "orders", "Flush");
+        HealingLease lease = await ClusterHarness.AcceptedAsync(() => observer.Coordinator.RequestHealingAsync("cache", "orders", "Flush"));
 
         new[] { first.Id, second.Id }.Should().NotContain("node-d");
         observer.Coordinator.Role.Should().Be(ClusterRole.Observer);
@@ -50,12 +50,12 @@ public sealed class ClusterTests
         await cluster.LeaderAsync();
         ClusterNode a = cluster.Nodes["node-a"], b = cluster.Nodes["node-b"], c = cluster.Nodes["node-c"];
 
-        await a.Coordinator.ReportCircuitAsync("payments", open: true);
+        await ClusterHarness.AcceptedAsync(() => a.Coordinator.ReportCircuitAsync("payments", open: true));
 
         a.Coordinator.State.Circuits["payments"].IsOpen.Should().BeFalse("one report of three is below the majority quorum of 2");
         c.Breakers.GetOrCreate("payments").State.Should().Be(CircuitState.Closed);
 
-        await b.Coordinator.ReportCircuitAsync("payments", open: true);
+        await ClusterHarness.AcceptedAsync(() => b.Coordinator.ReportCircuitAsync("payments", open: true));
 
         await Eventually.UntilAsync(() => cluster.Running.All(n => n.Breakers.GetOrCreate("payments").State == CircuitState.Isolated), ClusterHarness.Bound, "every node should isolate the shared breaker");
         ClusterCircuit open = c.Coordinator.State.Circuits["payments"];
@@ -63,7 +63,7 @@ public sealed class ClusterTests
         open.OpenNodes.Should().Equal("node-a", "node-b");
         c.Seen<ClusterCircuitChanged>().Should().Contain(e => e.Circuit.IsOpen);
 
-        await a.Coordinator.ReportCircuitAsync("payments", open: false);
+        await ClusterHarness.AcceptedAsync(() => a.Coordinator.ReportCircuitAsync("payments", open: false));
 
         await Eventually.UntilAsync(() => cluster.Running.All(n => n.Breakers.GetOrCreate("payments").State == CircuitState.Closed), ClusterHarness.Bound, "every node should hand the breaker back when the quorum is lost");
         c.Coordinator.State.Circuits["payments"].IsOpen.Should().BeFalse();
@@ -144,8 +144,8 @@ public sealed class ClusterTests
         await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, build: Workers);
         ClusterNode first = await cluster.LeaderAsync();
         ClusterNode follower = cluster.Running.First(n => n != first);
-        await follower.Coordinator.ProposeConfigurationAsync(new Dictionary<string, object> { ["workers"] = 20L }, "before failover");
-        await follower.Coordinator.ReportHealthAsync("orders-db", HealthLevel.Degraded, "slow");
+        await ClusterHarness.AcceptedAsync(() => follower.Coordinator.ProposeConfigurationAsync(new Dictionary<string, object> { ["workers"] = 20L }, "before failover"));
+        await ClusterHarness.AcceptedAsync(() => follower.Coordinator.ReportHealthAsync("orders-db", HealthLevel.Degraded, "slow"));
 
         await ClusterHarness.StopNodeAsync(first);
         ClusterNode second = await cluster.LeaderAsync();
@@ -158,7 +158,7 @@ public sealed class ClusterTests
             node.Coordinator.State.WorstHealth("orders-db").Should().Be(HealthLevel.Degraded);
         }
 
-        await follower.Coordinator.ReportHealthAsync("orders-db", HealthLevel.Healthy);
+        await ClusterHarness.AcceptedAsync(() => follower.Coordinator.ReportHealthAsync("orders-db", HealthLevel.Healthy));
         second.Coordinator.State.WorstHealth("orders-db").Should().Be(HealthLevel.Healthy, "two of three members still commit");
     }
 
@@ -169,8 +169,8 @@ public sealed class ClusterTests
         await cluster.LeaderAsync();
         ClusterNode a = cluster.Nodes["node-a"], b = cluster.Nodes["node-b"];
 
-        HealingLease first = await a.Coordinator.RequestHealingAsync("orders-db", "orders", "Restart", TimeSpan.FromSeconds(2));
-        HealingLease second = await b.Coordinator.RequestHealingAsync("orders-db", "orders", "Restart", TimeSpan.FromSeconds(2));
+        HealingLease first = await ClusterHarness.AcceptedAsync(() => a.Coordinator.RequestHealingAsync("orders-db", "orders", "Restart", TimeSpan.FromSeconds(2)));
+        HealingLease second = await ClusterHarness.AcceptedAsync(() => b.Coordinator.RequestHealingAsync("orders-db", "orders", "Restart", TimeSpan.FromSeconds(2)));
 
         first.Granted.Should().BeTrue();
         second.Granted.Should().BeFalse();
@@ -183,7 +183,17 @@ public sealed class ClusterTests
         await cluster.LeaderAsync();
         HealingLease later = null!;
         await Eventually.UntilAsync(
-            () => (later = b.Coordinator.RequestHealingAsync("orders-db", "orders", "Restart", TimeSpan.FromSeconds(2)).GetAwaiter().GetResult()).Granted,
+            () =>
+            {
+                try
+                {
+                    return (later = b.Coordinator.RequestHealingAsync("orders-db", "orders", "Restart", TimeSpan.FromSeconds(2)).GetAwaiter().GetResult()).Granted;
+                }
+                catch (ClusterUnavailableException)
+                {
+                    return false; // an election after the holder stopped: ask again
+                }
+            },
             ClusterHarness.Bound,
             "the stopped holder's lease should lapse");
 
@@ -203,12 +213,12 @@ public sealed class ClusterTests
             await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, build: Workers, logRoot: root);
             await cluster.LeaderAsync();
             ClusterNode c = cluster.Nodes["node-c"];
-            await cluster.Nodes["node-a"].Coordinator.ReportHealthAsync("cache", HealthLevel.Critical, "evictions");
+            await ClusterHarness.AcceptedAsync(() => cluster.Nodes["node-a"].Coordinator.ReportHealthAsync("cache", HealthLevel.Critical, "evictions"));
             await Eventually.UntilAsync(() => c.Coordinator.State.WorstHealth("cache") == HealthLevel.Critical, ClusterHarness.Bound);
 
             await ClusterHarness.StopNodeAsync(c);
             ClusterNode leader = await cluster.LeaderAsync();
-            await leader.Coordinator.ProposeConfigurationAsync(new Dictionary<string, object> { ["workers"] = 9L }, "while node-c was away");
+            await ClusterHarness.AcceptedAsync(() => leader.Coordinator.ProposeConfigurationAsync(new Dictionary<string, object> { ["workers"] = 9L }, "while node-c was away"));
 
             ClusterNode back = await cluster.StartNodeAsync("node-c");
 
@@ -235,7 +245,7 @@ public sealed class ClusterTests
             int reports = Replication.ClusterStateMachine.SnapshotEvery + 6;
             for (int i = 0; i < reports; i++)
             {
-                await leader.Coordinator.ReportHealthAsync($"c{i % 7}", (HealthLevel)(i % 4), $"report {i}");
+                await ClusterHarness.AcceptedAsync(() => leader.Coordinator.ReportHealthAsync($"c{i % 7}", (HealthLevel)(i % 4), $"report {i}"));
             }
 
             ClusterNode c = cluster.Nodes["node-c"];

@@ -20,7 +20,7 @@ public sealed class PartitionTests
         var network = new InProcessClusterNetwork();
         await using ClusterHarness cluster = await StartAsync(network, 5);
         ClusterNode old = await cluster.LeaderAsync();
-        await old.Coordinator.ReportHealthAsync("orders", HealthLevel.Healthy);
+        await ClusterHarness.AcceptedAsync(() => old.Coordinator.ReportHealthAsync("orders", HealthLevel.Healthy));
 
         network.Partition([cluster.Members[old.Id]]);
 
@@ -33,7 +33,7 @@ public sealed class PartitionTests
             "the majority should elect a leader among themselves");
         Func<Task> refused = () => old.Coordinator.ReportHealthAsync("orders", HealthLevel.Failed, "seen from the minority");
         await refused.Should().ThrowAsync<ClusterUnavailableException>();
-        await majority[0].Coordinator.ReportHealthAsync("orders", HealthLevel.Critical, "seen from the majority");
+        await ClusterHarness.AcceptedAsync(() => majority[0].Coordinator.ReportHealthAsync("orders", HealthLevel.Critical, "seen from the majority"));
         old.Coordinator.State.WorstHealth("orders").Should().Be(HealthLevel.Healthy, "nothing reaches the minority side");
 
         network.Heal();
@@ -50,7 +50,7 @@ public sealed class PartitionTests
         await using ClusterHarness cluster = await StartAsync(network, 3);
         ClusterNode leader = await cluster.LeaderAsync();
         ClusterNode[] followers = [.. cluster.Running.Where(n => n != leader)];
-        HealingLease held = await followers[0].Coordinator.RequestHealingAsync("orders-db", "orders", "Restart", TimeSpan.FromMinutes(1));
+        HealingLease held = await ClusterHarness.AcceptedAsync(() => followers[0].Coordinator.RequestHealingAsync("orders-db", "orders", "Restart", TimeSpan.FromMinutes(1)));
 
         network.Partition([cluster.Members[followers[1].Id]]);
         await Eventually.UntilAsync(() => !followers[1].Coordinator.HasQuorum, ClusterHarness.Bound);
@@ -58,6 +58,6 @@ public sealed class PartitionTests
 
         held.Granted.Should().BeTrue();
         await minority.Should().ThrowAsync<ClusterUnavailableException>();
-        (await leader.Coordinator.RequestHealingAsync("orders-db", "orders", "Restart")).Granted.Should().BeFalse("the majority side still knows the holder");
+        (await ClusterHarness.AcceptedAsync(() => leader.Coordinator.RequestHealingAsync("orders-db", "orders", "Restart"))).Granted.Should().BeFalse("the majority side still knows the holder");
     }
 }

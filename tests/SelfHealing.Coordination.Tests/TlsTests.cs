@@ -22,7 +22,7 @@ public sealed class TlsTests
         ClusterNode leader = await cluster.LeaderAsync();
         ClusterNode follower = cluster.Running.First(n => n != leader);
 
-        await follower.Coordinator.ReportHealthAsync("orders", HealthLevel.Degraded, "slow", CancellationToken.None);
+        await ClusterHarness.AcceptedAsync(() => follower.Coordinator.ReportHealthAsync("orders", HealthLevel.Degraded, "slow", CancellationToken.None));
 
         await Eventually.UntilAsync(() => cluster.Running.All(n => n.Coordinator.State.WorstHealth("orders") == HealthLevel.Degraded), ClusterHarness.Bound);
     }
