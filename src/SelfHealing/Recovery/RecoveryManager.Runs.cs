@@ -506,20 +506,28 @@ public sealed partial class RecoveryManager
     private void Note(IncidentRecord record, string kind, string message) =>
         Announce(record.Note(_time.GetUtcNow(), kind, message), notify: false);
 
+    // An incident closes once: a second close (a run ending as a resolution without action was decided) changes nothing.
     private void Close(IncidentRecord record, IncidentStatus status, string kind, string message)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        Incident closed = record.Change(i => i with
-        {
-            Status = status,
-            UpdatedAt = now,
-            ClosedAt = now,
-            Timeline = [.. i.Timeline, new IncidentEntry(now, kind, message)],
-        });
+        Incident closed;
         Incident? evicted = null;
         lock (_gate)
         {
-            _open.Remove(closed.Component);
+            string component = record.Current.Component;
+            if (!_open.TryGetValue(component, out IncidentRecord? open) || !ReferenceEquals(open, record))
+            {
+                return;
+            }
+
+            _open.Remove(component);
+            closed = record.Change(i => i with
+            {
+                Status = status,
+                UpdatedAt = now,
+                ClosedAt = now,
+                Timeline = [.. i.Timeline, new IncidentEntry(now, kind, message)],
+            });
             _closed.AddLast(closed);
             if (_closed.Count > Options.IncidentHistory)
             {
