@@ -28,7 +28,7 @@ public static class SqliteBuilderExtensions
             services.Configure(configure);
         }
 
-        services.TryAddSingleton(sp => new SqliteStateStore(sp.GetRequiredService<IOptions<SqliteStateStoreOptions>>()));
+        services.TryAddSingleton(sp => new SqliteStateStore(sp.GetRequiredService<IOptions<SqliteStateStoreOptions>>(), sp.GetService<TimeProvider>()));
         services.Replace(ServiceDescriptor.Singleton<IStateStore>(sp => sp.GetRequiredService<SqliteStateStore>()));
         return builder;
     }

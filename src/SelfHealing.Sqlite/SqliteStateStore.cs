@@ -18,16 +18,19 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
 
     private const string Application = "SelfHealing";
     private readonly SqliteStateStoreOptions _options;
+    private readonly TimeProvider _time;
     private readonly string _connectionString;
     private readonly SemaphoreSlim _open = new(1, 1);
     private bool _ready;
 
     /// <summary>Creates a store; the file is opened and checked on first use.</summary>
     /// <param name="options">The options.</param>
+    /// <param name="timeProvider">The clock that stamps each write; the system clock when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">An option is invalid (the message names each problem).</exception>
-    public SqliteStateStore(IOptions<SqliteStateStoreOptions> options)
+    public SqliteStateStore(IOptions<SqliteStateStoreOptions> options, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
+        _time = timeProvider ?? TimeProvider.System;
         List<string> errors = SqliteStateStoreOptionsValidator.Check(options.Value);
         if (errors.Count > 0)
         {
@@ -89,7 +92,7 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         command.Parameters.AddWithValue("$collection", collection);
         command.Parameters.AddWithValue("$key", key);
         command.Parameters.AddWithValue("$json", json);
-        command.Parameters.AddWithValue("$updated", DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$updated", _time.GetUtcNow().ToString("O", CultureInfo.InvariantCulture));
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }

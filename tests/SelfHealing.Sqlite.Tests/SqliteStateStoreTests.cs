@@ -156,4 +156,21 @@ public sealed class SqliteStateStoreTests : IDisposable
         (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("It was left untouched");
         (await File.ReadAllTextAsync(path)).Should().Be("not a database");
     }
+
+    [Fact]
+    public async Task Each_write_is_stamped_with_the_time_providers_clock()
+    {
+        string path = PathOf("stamped.db");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        using (var store = new SqliteStateStore(Options.Create(new SqliteStateStoreOptions { Path = path }), time))
+        {
+            await store.PutAsync("c", "k", "{}", CancellationToken.None);
+        }
+
+        await using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        await connection.OpenAsync();
+        await using SqliteCommand command = connection.CreateCommand();
+        command.CommandText = "SELECT updated_at FROM documents WHERE collection = 'c' AND key = 'k'";
+        DateTimeOffset.Parse((string)(await command.ExecuteScalarAsync())!, System.Globalization.CultureInfo.InvariantCulture).Should().Be(time.GetUtcNow());
+    }
 }
