@@ -40,9 +40,9 @@ public sealed partial class ClusterCoordinator
                 {
                     // Refused and logged: this node is on the minority side; its own breakers and recovery carry on.
                 }
-                catch (ArgumentException ex)
+                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
                 {
-                    LogNotReported(_logger, NodeId, e.GetType().Name, ex.Message);
+                    LogNotReported(_logger, NodeId, e.GetType().Name, ex.Message); // a value the leader refused, or the node stopping
                 }
             }
         }

@@ -108,6 +108,9 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
     /// <inheritdoc />
     public ClusterState State => _machine?.State ?? ClusterState.Empty;
 
+    /// <summary>Gets the directory of the log and snapshots once the start has chosen it.</summary>
+    internal string? DataDirectory { get; private set; }
+
     /// <summary>Gets where this node's command forwarder listens (null before start).</summary>
     internal EndPoint? ForwarderEndPoint => _forwarder?.LocalEndPoint;
 
@@ -119,14 +122,27 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
     /// <returns>A task that completes when the node runs (a leader may not be elected yet).</returns>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (_cluster is not null)
+        if (_cluster is not null || _machine is not null)
         {
             throw new InvalidOperationException($"Cluster node '{NodeId}' is already started.");
         }
 
+        try
+        {
+            await StartCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseAsync().ConfigureAwait(false); // nothing half-started is left holding ports or files
+            throw;
+        }
+    }
+
+    private async Task StartCoreAsync(CancellationToken cancellationToken)
+    {
         await ResolveMembersAsync(cancellationToken).ConfigureAwait(false);
         var local = (IPEndPoint)_endPointsById[NodeId];
-        string directory = _options.LogDirectory ?? (_temporaryDirectory = Path.Combine(Path.GetTempPath(), "selfhealing-raft-" + Guid.NewGuid().ToString("N")));
+        string directory = DataDirectory = _options.LogDirectory ?? (_temporaryDirectory = Path.Combine(Path.GetTempPath(), "selfhealing-raft-" + Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(directory);
 
         _machine = new ClusterStateMachine(new DirectoryInfo(Path.Combine(directory, "state")), a => _applied.Writer.TryWrite(a));
@@ -220,26 +236,50 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
         }
         finally
         {
-            await _stopping.CancelAsync().ConfigureAwait(false);
-            _applied.Writer.TryComplete();
-            await _forwarder!.DisposeAsync().ConfigureAwait(false);
-            await _loops.ConfigureAwait(false);
-            cluster.Dispose();
-            await _log!.DisposeAsync().ConfigureAwait(false);
-            await _machine!.DisposeAsync().ConfigureAwait(false);
-            if (_temporaryDirectory is not null)
-            {
-                try
-                {
-                    Directory.Delete(_temporaryDirectory, recursive: true);
-                }
-                catch (IOException)
-                {
-                    // A temporary directory left behind is harmless.
-                }
-            }
-
+            await ReleaseAsync().ConfigureAwait(false);
             LogStopped(_logger, NodeId);
+        }
+    }
+
+    // Releases what StartAsync created, however far it got.
+    private async Task ReleaseAsync()
+    {
+        _running = false;
+        if (_heartbeat is not null)
+        {
+            await _heartbeat.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _subscription?.Dispose();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _applied.Writer.TryComplete();
+        if (_forwarder is not null)
+        {
+            await _forwarder.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _loops.ConfigureAwait(false);
+        _cluster?.Dispose();
+        if (_log is not null)
+        {
+            await _log.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_machine is not null)
+        {
+            await _machine.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_temporaryDirectory is not null)
+        {
+            try
+            {
+                Directory.Delete(_temporaryDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temporary directory left behind is harmless.
+            }
         }
     }
 

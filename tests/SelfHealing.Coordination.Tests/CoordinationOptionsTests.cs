@@ -105,6 +105,41 @@ public sealed class CoordinationOptionsTests
     }
 
     [Fact]
+    public async Task A_node_that_cannot_bind_its_port_fails_to_start_and_releases_what_it_had_opened()
+    {
+        int port = LoopbackPorts.Take(1)[0];
+        IHost Build() => Host.CreateDefaultBuilder()
+            .ConfigureLogging(l => l.ClearProviders())
+            .ConfigureServices(s => s.AddSelfHealing(b => b.UseCoordination(o =>
+            {
+                o.NodeId = "a";
+                o.Members["a"] = $"127.0.0.1:{port}";
+            })))
+            .Build();
+
+        using (var squatter = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port))
+        {
+            squatter.Start();
+            using IHost first = Build();
+            var failed = first.Services.GetRequiredService<ClusterCoordinator>();
+            Func<Task> start = () => first.StartAsync();
+
+            await start.Should().ThrowAsync<System.Net.Sockets.SocketException>();
+            failed.DataDirectory.Should().NotBeNull();
+            Directory.Exists(failed.DataDirectory).Should().BeFalse("the temporary log directory of a failed start is removed");
+            failed.Role.Should().Be(ClusterRole.Stopped);
+        }
+
+        using IHost second = Build();
+        await second.StartAsync();
+        var alone = second.Services.GetRequiredService<ClusterCoordinator>();
+        (await alone.WaitForLeaderAsync(TimeSpan.FromSeconds(10))).Should().BeTrue("a one-member cluster elects itself");
+        await alone.ReportHealthAsync("orders", HealthLevel.Healthy);
+        alone.State.Health.Should().ContainSingle();
+        await second.StopAsync();
+    }
+
+    [Fact]
     public async Task The_leader_refuses_a_forwarded_command_from_a_node_that_is_not_a_member()
     {
         await using ClusterHarness cluster = await ClusterHarness.StartAsync(3);
