@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -85,6 +86,32 @@ public sealed class CoordinationOptionsTests
         o.Tls = new CoordinationTlsOptions();
 
         Problems(o).Should().Contain("SelfHealing:Coordination:Tls:Certificate is null; allowed: this node's certificate with its private key");
+    }
+
+    [Fact]
+    public void The_options_bind_from_configuration()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SelfHealing:Coordination:NodeId"] = "b",
+            ["SelfHealing:Coordination:Members:a"] = "10.0.0.1:7400",
+            ["SelfHealing:Coordination:Members:b"] = "10.0.0.2:7400",
+            ["SelfHealing:Coordination:SharedCircuits:0"] = "payments",
+            ["SelfHealing:Coordination:ElectionTimeoutMax"] = "00:00:00.450",
+            ["SelfHealing:Coordination:ForwardingPort"] = "7401",
+        });
+        builder.Services.AddSelfHealing(b => b.UseCoordination());
+        using IHost host = builder.Build();
+
+        CoordinationOptions o = host.Services.GetRequiredService<IOptions<CoordinationOptions>>().Value;
+
+        o.NodeId.Should().Be("b");
+        o.Members.Should().BeEquivalentTo(new Dictionary<string, string> { ["a"] = "10.0.0.1:7400", ["b"] = "10.0.0.2:7400" });
+        o.SharedCircuits.Should().Equal("payments");
+        o.ElectionTimeoutMax.Should().Be(TimeSpan.FromMilliseconds(450));
+        o.ForwardingPort.Should().Be(7401);
+        host.Services.GetRequiredService<IClusterCoordinator>().NodeId.Should().Be("b");
     }
 
     [Fact]
