@@ -36,6 +36,7 @@ var hosts = members.Keys.ToDictionary(id => id, id => Host.CreateDefaultBuilder(
         })))
     .Build());
 
+var printed = new System.Collections.Concurrent.ConcurrentDictionary<string, int>();
 foreach ((string id, IHost host) in hosts)
 {
     EventSubscription events = host.Services.GetRequiredService<IEventHub>().Subscribe("sample");
@@ -54,6 +55,7 @@ foreach ((string id, IHost host) in hosts)
             if (line is not null)
             {
                 Console.WriteLine($"[{id}] {line}");
+                printed.AddOrUpdate(e.GetType().Name, 1, (_, n) => n + 1);
             }
         }
     });
@@ -87,7 +89,7 @@ HealingLease winner = leases.Single(l => l.Granted);
 Console.WriteLine($"Lease: {winner.Lease.Holder} restarts orders-db; {leases.Count(l => !l.Granted)} replicas stand by.");
 await winner.CompleteAsync(succeeded: true, "restarted in 1.2 s");
 await WaitAsync(() => nodes.Values.All(n => n.State.Leases.Count == 0));
-await Task.Delay(200);
+await WaitAsync(() => printed.GetValueOrDefault(nameof(HealingExecuted)) >= 3 && printed.GetValueOrDefault(nameof(ClusterCircuitChanged)) >= 6);
 
 Console.WriteLine($"Cluster state on orders-3: applied index {nodes["orders-3"].State.AppliedIndex}, circuits: {string.Join(", ", nodes["orders-3"].State.Circuits.Values.Select(c => $"{c.Name} {(c.IsOpen ? "open" : "closed")}"))}, leases held: {nodes["orders-3"].State.Leases.Count}");
 await Task.WhenAll(hosts.Values.Select(h => h.StopAsync()));
