@@ -396,7 +396,14 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
     private static bool IsLocalLeader(RaftCluster cluster) => cluster.Leader is { IsRemote: false };
 
     private string IdOf(EndPoint endpoint) =>
-        _idsByEndPoint.TryGetValue(endpoint, out string? id) ? id : ClusterTls.Describe(endpoint);
+        _idsByEndPoint.TryGetValue(endpoint, out string? id) ? id : Describe(endpoint);
+
+    private static string Describe(EndPoint endpoint) => endpoint switch
+    {
+        IPEndPoint ip => ip.ToString(),
+        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+        _ => endpoint.ToString() ?? "?",
+    };
 
     private static InvalidOperationException NotStarted() => new("The cluster node is not started: it starts with the host.");
 
@@ -465,7 +472,7 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
         }
 
         string id = IdOf(change.Member.EndPoint);
-        string endpoint = ClusterTls.Describe(change.Member.EndPoint);
+        string endpoint = Describe(change.Member.EndPoint);
         if (change.NewStatus == ClusterMemberStatus.Available)
         {
             Publish(new NodeJoined(EventSource, _time.GetUtcNow(), id, endpoint));

@@ -40,8 +40,6 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
     /// <summary>Forgets a waiter whose command will not be applied (refused, timed out).</summary>
     public void Forget(Guid requestId) => _waiters.TryRemove(requestId, out _);
 
-    internal static string LeaseKey(string target) => target;
-
     protected override ValueTask<bool> ApplyAsync(LogEntry entry, CancellationToken token)
     {
         if (entry.IsConfiguration || !entry.TryGetPayload(out ReadOnlySequence<byte> payload) || payload.IsEmpty)
@@ -100,10 +98,10 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
                 return new(index, a, ApplyAcquire(a), null);
 
             case ReleaseLeaseCommand r:
-                bool released = _leases.TryGetValue(LeaseKey(r.Target), out ClusterLease? held)
+                bool released = _leases.TryGetValue(r.Target, out ClusterLease? held)
                     && held.LeaseId == r.LeaseId
                     && string.Equals(held.Holder, r.Node, StringComparison.Ordinal)
-                    && _leases.Remove(LeaseKey(r.Target));
+                    && _leases.Remove(r.Target);
                 return new(index, r, released ? held : null, null);
 
             default:
@@ -140,7 +138,7 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
 
     private LeaseDecision ApplyAcquire(AcquireLeaseCommand a)
     {
-        string key = LeaseKey(a.Target);
+        string key = a.Target;
         if (_leases.TryGetValue(key, out ClusterLease? held) && held.ExpiresAt > a.Timestamp)
         {
             if (!string.Equals(held.Holder, a.Node, StringComparison.Ordinal))
@@ -208,7 +206,7 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
             _leases.Clear();
             foreach (ClusterLease lease in document.Leases)
             {
-                _leases[LeaseKey(lease.Target)] = lease;
+                _leases[lease.Target] = lease;
             }
 
             _health.Clear();

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
@@ -61,11 +60,4 @@ internal static class ClusterTls
         using var leaf = new X509Certificate2(certificate);
         return chain.Build(leaf);
     }
-
-    public static string Describe(EndPoint endpoint) => endpoint switch
-    {
-        IPEndPoint ip => ip.ToString(),
-        DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
-        _ => endpoint.ToString() ?? "?",
-    };
 }
