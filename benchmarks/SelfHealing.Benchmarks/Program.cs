@@ -16,6 +16,12 @@ public static class Program
             return;
         }
 
+        if (args is ["anomaly", ..])
+        {
+            Environment.ExitCode = Anomaly.AnomalyBenchmark.Run(args);
+            return;
+        }
+
         if (args is ["cluster", ..])
         {
             await Coordination.ClusterTimings.RunAsync(args);

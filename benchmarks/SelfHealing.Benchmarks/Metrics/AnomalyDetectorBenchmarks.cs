@@ -3,12 +3,17 @@ using SelfHealing.Metrics.Analysis;
 
 namespace SelfHealing.Benchmarks.Metrics;
 
-/// <summary>The cost of judging one closed bucket of one series (default options: a window of 60 values).</summary>
+/// <summary>
+/// The cost of scoring one observation of one series with default options, after warm-up: a noisy daily cycle at
+/// 5-minute steps, so the seasonal profile, both surprise channels and their calibration all run.
+/// </summary>
 public class AnomalyDetectorBenchmarks
 {
     private const int Samples = 4096;
+    private static readonly TimeSpan Step = TimeSpan.FromMinutes(5);
     private readonly double[] _values = new double[Samples];
     private AnomalyDetector _detector = null!;
+    private DateTimeOffset _time;
     private int _next;
 
     [GlobalSetup]
@@ -17,16 +22,21 @@ public class AnomalyDetectorBenchmarks
         var random = new Random(42);
         for (int i = 0; i < Samples; i++)
         {
-            _values[i] = 100 + (random.NextDouble() * 10);
+            _values[i] = 100 + (30 * Math.Sin(2 * Math.PI * i / 288)) + (random.NextDouble() * 10);
         }
 
         _detector = new AnomalyDetector();
-        for (int i = 0; i < 100; i++)
+        _time = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        for (int i = 0; i < 3 * 288; i++)
         {
-            _detector.Observe(_values[i], out _);
+            Observe();
         }
     }
 
-    [Benchmark(Description = "AnomalyDetector.Observe (window 60)")]
-    public bool Observe() => _detector.Observe(_values[_next++ & (Samples - 1)], out _);
+    [Benchmark(Description = "AnomalyDetector.Observe (defaults, daily cycle)")]
+    public double Observe()
+    {
+        _time += Step;
+        return _detector.Observe(_time, _values[_next++ & (Samples - 1)]).Score;
+    }
 }

@@ -1,10 +1,10 @@
 using SelfHealing.Events;
-using SelfHealing.Metrics.Analysis;
 
 namespace SelfHealing.Metrics;
 
 /// <summary>
-/// A metric series left its expected range in a closed bucket. Published on the event hub with guaranteed
+/// An anomaly started in a metric series: the bucket's score reached the detector's threshold. A lasting anomaly is
+/// reported once; <see cref="AnomalyEnded"/> follows when it is over. Published on the event hub with guaranteed
 /// delivery: recovery reads it.
 /// </summary>
 /// <param name="Source">Always <c>metrics</c>.</param>
@@ -12,8 +12,10 @@ namespace SelfHealing.Metrics;
 /// <param name="Metric">The metric's name.</param>
 /// <param name="Tags">The series' tags.</param>
 /// <param name="Type">The metric's type.</param>
-/// <param name="BucketStart">The start of the anomalous bucket.</param>
-/// <param name="Anomaly">The value judged (a counter's increase in the bucket, otherwise the bucket's mean), the expected value and range, and the score.</param>
+/// <param name="BucketStart">The start of the bucket that raised the alarm.</param>
+/// <param name="Score">The bucket's anomaly score in [0, 1] (see <see cref="Analysis.AnomalyScore.Score"/>).</param>
+/// <param name="Value">The value judged: a counter's increase in the bucket, otherwise the bucket's mean.</param>
+/// <param name="Expected">The value the detector expected.</param>
 public sealed record AnomalyDetected(
     string Source,
     DateTimeOffset Timestamp,
@@ -21,7 +23,9 @@ public sealed record AnomalyDetected(
     MetricTags Tags,
     MetricType Type,
     DateTimeOffset BucketStart,
-    Anomaly Anomaly) : SelfHealingEvent(Source, Timestamp)
+    double Score,
+    double Value,
+    double Expected) : SelfHealingEvent(Source, Timestamp)
 {
     /// <inheritdoc />
     public override EventDelivery Delivery => EventDelivery.Guaranteed;

@@ -39,7 +39,7 @@ public sealed partial class MetricsCollector
 
     private void Close(long lastBucket, long lastStep, bool advance)
     {
-        List<(MetricSeries Series, long Epoch, Anomaly Anomaly)>? anomalies = null;
+        List<(MetricSeries Series, long Epoch, AnomalyScore Anomaly)>? anomalies = null;
         lock (_closeGate)
         {
             MetricSeries[] all = Volatile.Read(ref _series);
@@ -52,7 +52,7 @@ public sealed partial class MetricsCollector
                     foreach (MetricSeries series in all)
                     {
                         BucketTotals totals = series.CloseBucket(epoch);
-                        if (advance && _options.DetectAnomalies && Detect(series, totals) is { } anomaly)
+                        if (advance && _options.DetectAnomalies && Detect(series, epoch, totals) is { } anomaly)
                         {
                             (anomalies ??= []).Add((series, epoch, anomaly));
                         }
@@ -86,7 +86,8 @@ public sealed partial class MetricsCollector
         }
     }
 
-    private Anomaly? Detect(MetricSeries series, in BucketTotals totals)
+    /// <summary>Feeds the bucket's value to the series' detector; the result when an anomaly starts or ends.</summary>
+    private AnomalyScore? Detect(MetricSeries series, long epoch, in BucketTotals totals)
     {
         double value;
         if (series.Metric.Type == MetricType.Counter)
@@ -110,26 +111,31 @@ public sealed partial class MetricsCollector
 
         series.Started = true;
         series.Detector ??= new AnomalyDetector(_options.Anomalies);
-        return series.Detector.Observe(value, out Anomaly anomaly) ? anomaly : null;
+        AnomalyScore score = series.Detector.Observe(StartOf(epoch), value);
+        return score.Phase is AnomalyPhase.Started or AnomalyPhase.Ended ? score : null;
     }
 
-    private void Report(List<(MetricSeries Series, long Epoch, Anomaly Anomaly)> anomalies)
+    private void Report(List<(MetricSeries Series, long Epoch, AnomalyScore Anomaly)> anomalies)
     {
         DateTimeOffset now = _time.GetUtcNow();
-        foreach ((MetricSeries series, long epoch, Anomaly anomaly) in anomalies)
+        foreach ((MetricSeries series, long epoch, AnomalyScore anomaly) in anomalies)
         {
             Metric metric = series.Metric;
-            LogAnomaly(_logger, anomaly.Kind, metric.Name, series.Tags, anomaly.Value, anomaly.LowerBound, anomaly.UpperBound, anomaly.Score);
-
-            if (_instrumentation.MetricAnomalies.Enabled)
+            AnomalyEvent anomalyEvent = series.Detector!.LastEvent.GetValueOrDefault();
+            if (anomaly.Phase == AnomalyPhase.Ended)
             {
-                _instrumentation.MetricAnomalies.Add(
-                    1,
-                    new KeyValuePair<string, object?>(SelfHealingMeter.MetricNameTag, metric.Name),
-                    new KeyValuePair<string, object?>(SelfHealingMeter.AnomalyKindTag, anomaly.Kind == AnomalyKind.Point ? "point" : "drift"));
+                LogAnomalyEnded(_logger, metric.Name, series.Tags, anomalyEvent.Start, anomalyEvent.PeakScore);
+                _hub?.Publish(new AnomalyEnded(EventSource, now, metric.Name, series.Tags, metric.Type, anomalyEvent));
+                continue;
             }
 
-            _hub?.Publish(new AnomalyDetected(EventSource, now, metric.Name, series.Tags, metric.Type, StartOf(epoch), anomaly));
+            LogAnomaly(_logger, metric.Name, series.Tags, anomaly.Value, anomaly.Expected, anomaly.Score);
+            if (_instrumentation.MetricAnomalies.Enabled)
+            {
+                _instrumentation.MetricAnomalies.Add(1, new KeyValuePair<string, object?>(SelfHealingMeter.MetricNameTag, metric.Name));
+            }
+
+            _hub?.Publish(new AnomalyDetected(EventSource, now, metric.Name, series.Tags, metric.Type, StartOf(epoch), anomaly.Score, anomaly.Value, anomaly.Expected));
         }
     }
 }

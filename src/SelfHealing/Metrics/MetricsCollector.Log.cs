@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using SelfHealing.Metrics.Analysis;
 
 namespace SelfHealing.Metrics;
 
@@ -11,8 +10,11 @@ public sealed partial class MetricsCollector
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "The collector keeps at most {MaxMetrics} metrics (MaxMetrics); values of {MetricName} and further new names are dropped")]
     private static partial void LogMetricLimit(ILogger logger, int maxMetrics, string metricName);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "{Kind} anomaly in {MetricName}{Tags}: {Value} outside [{Lower}, {Upper}], score {Score}")]
-    private static partial void LogAnomaly(ILogger logger, AnomalyKind kind, string metricName, MetricTags tags, double value, double lower, double upper, double score);
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Anomaly in {MetricName}{Tags} starts: {Value}, expected about {Expected}, score {Score}")]
+    private static partial void LogAnomaly(ILogger logger, string metricName, MetricTags tags, double value, double expected, double score);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Debug, Message = "Anomaly in {MetricName}{Tags} that started at {Start} is over; peak score {PeakScore}")]
+    private static partial void LogAnomalyEnded(ILogger logger, string metricName, MetricTags tags, DateTimeOffset start, double peakScore);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Metric {MetricName} refused {Value}: a {Type} takes finite values{CounterRule}; such values are counted as invalid and never stored (logged once per metric)")]
     private static partial void LogInvalidCore(ILogger logger, string metricName, double value, MetricType type, string counterRule);

@@ -378,7 +378,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
                 break;
             case AnomalyDetected a:
                 string subject = a.Tags.TryGetValue(ComponentTag, out string component) ? component : a.Metric;
-                _recent.Add(a.Timestamp, subject, $"anomaly: {a.Metric} is {a.Anomaly.Value:G4}, expected {a.Anomaly.LowerBound:G4} to {a.Anomaly.UpperBound:G4}", true);
+                _recent.Add(a.Timestamp, subject, $"anomaly: {a.Metric} is {a.Value:G4}, expected about {a.Expected:G4} (score {a.Score:F2})", true);
                 if (subject == component && _components.ContainsKey(component) && HasPlan(component, FailureTypes.Anomaly))
                 {
                     Trigger(component, FailureTypes.Anomaly, null, null, $"anomaly on {a.Metric}");

@@ -45,9 +45,6 @@ public static class SelfHealingMeter
     /// <summary>Tag holding why a metric value was refused.</summary>
     public const string ReasonTag = "selfhealing.reason";
 
-    /// <summary>Tag holding an anomaly's kind.</summary>
-    public const string AnomalyKindTag = "selfhealing.anomaly.kind";
-
     /// <summary>The prefix of the collector's own instruments, which its listener never reads back.</summary>
     internal const string MetricsPrefix = "selfhealing.metrics.";
 

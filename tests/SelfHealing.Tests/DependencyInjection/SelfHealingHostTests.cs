@@ -276,7 +276,7 @@ public sealed class SelfHealingHostTests
         {
             ["SelfHealing:Metrics:MaxSeriesPerMetric"] = "7",
             ["SelfHealing:Metrics:CollectProcessMetrics"] = "false",
-            ["SelfHealing:Metrics:Anomalies:Threshold"] = "6",
+            ["SelfHealing:Metrics:Anomalies:Threshold"] = "0.4",
         });
         builder.Services.AddSelfHealing(b => b
             .AddCircuitBreaker("metrics-host")
@@ -287,7 +287,7 @@ public sealed class SelfHealingHostTests
         IMetricsCollector metrics = host.Services.GetRequiredService<IMetricsCollector>();
         metrics.Should().BeSameAs(host.Services.GetRequiredService<MetricsCollector>());
         host.Services.GetRequiredService<IOptions<MetricsCollectorOptions>>().Value.MaxSeriesPerMetric.Should().Be(7, "configuration overrides code");
-        host.Services.GetRequiredService<IOptions<MetricsCollectorOptions>>().Value.Anomalies.Threshold.Should().Be(6);
+        host.Services.GetRequiredService<IOptions<MetricsCollectorOptions>>().Value.Anomalies.Threshold.Should().Be(0.4);
 
         CircuitBreaker breaker = host.Services.GetRequiredKeyedService<CircuitBreaker>("metrics-host");
         await breaker.ExecuteAsync(_ => ValueTask.FromResult(1));

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using SelfHealing.Metrics;
 using SelfHealing.Metrics.Analysis;
 using SelfHealing.Tests.TestSupport;
@@ -34,10 +36,9 @@ public sealed class MetricsCollectorAnomalyTests
         AnomalyDetected e = found[0];
         (e.Source, e.Metric, e.Type, e.BucketStart).Should().Be((MetricsCollector.EventSource, "api.latency", MetricType.Histogram, spikeBucket));
         e.Tags.Should().Equal(MetricTags.From(new KeyValuePair<string, object?>("api", "orders")));
-        e.Anomaly.Kind.Should().Be(AnomalyKind.Point);
-        e.Anomaly.Value.Should().BeApproximately(0.5, 0.01);
-        e.Anomaly.Expected.Should().BeApproximately(0.1, 0.01);
-        e.Anomaly.UpperBound.Should().BeLessThan(0.2);
+        e.Value.Should().BeApproximately(0.5, 0.01);
+        e.Expected.Should().BeApproximately(0.1, 0.01);
+        e.Score.Should().BeGreaterThanOrEqualTo(new AnomalyDetectorOptions().Threshold);
         e.Delivery.Should().Be(SelfHealing.Events.EventDelivery.Guaranteed);
     }
 
@@ -55,7 +56,7 @@ public sealed class MetricsCollectorAnomalyTests
 
         h.Drain<AnomalyDetected>().Should().BeEmpty();
         h.AdvanceSeconds(5); // no calls at all
-        h.Drain<AnomalyDetected>().Should().NotBeEmpty().And.OnlyContain(e => e.Anomaly.Value == 0);
+        h.Drain<AnomalyDetected>().Should().NotBeEmpty().And.OnlyContain(e => e.Value == 0);
     }
 
     [Fact]
@@ -81,5 +82,40 @@ public sealed class MetricsCollectorAnomalyTests
         }
 
         off.Drain<AnomalyDetected>().Should().BeEmpty();
+    }
+
+    [Fact]
+    public void A_lasting_anomaly_is_one_event_and_one_debug_line_and_its_end_is_published()
+    {
+        var logger = new FakeLogger<MetricsCollector>();
+        using var h = new CollectorHarness(logger: logger);
+        MetricGauge queue = h.Collector.Gauge("queue.length");
+        var random = new Random(31);
+        DateTimeOffset shiftBucket = default;
+        for (int second = 0; second < 600; second++)
+        {
+            if (second == 300)
+            {
+                shiftBucket = h.Time.GetUtcNow();
+            }
+
+            queue.Record((second >= 300 ? 80 : 50) + random.Normal());
+            h.AdvanceSeconds(1);
+        }
+
+        List<SelfHealing.Events.SelfHealingEvent> events = [.. h.Drain<SelfHealing.Events.SelfHealingEvent>().Where(e => e is AnomalyDetected or AnomalyEnded)];
+        events.Should().HaveCount(2);
+        AnomalyDetected started = events[0].Should().BeOfType<AnomalyDetected>().Subject;
+        AnomalyEnded ended = events[1].Should().BeOfType<AnomalyEnded>().Subject;
+        started.BucketStart.Should().Be(shiftBucket);
+        ended.Anomaly.Start.Should().Be(shiftBucket);
+        ended.Anomaly.PeakScore.Should().BeGreaterThanOrEqualTo(started.Score);
+        ended.Anomaly.End.Should().BeAfter(shiftBucket);
+        ended.Metric.Should().Be("queue.length");
+
+        IReadOnlyList<FakeLogRecord> lines = logger.Collector.GetSnapshot();
+        lines.Where(l => l.Id.Id == 3003).Should().ContainSingle().Which.Level.Should().Be(LogLevel.Debug);
+        lines.Where(l => l.Id.Id == 3007).Should().ContainSingle().Which.Level.Should().Be(LogLevel.Debug);
+        lines.Should().NotContain(l => l.Level >= LogLevel.Information, "anomaly news goes to the hub, not to Information logs");
     }
 }

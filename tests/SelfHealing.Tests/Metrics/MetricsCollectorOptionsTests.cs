@@ -17,7 +17,7 @@ public sealed class MetricsCollectorOptionsTests
     [InlineData("RelativeAccuracy", "SelfHealing:Metrics:RelativeAccuracy is 0.5; allowed: 0.001 to 0.1.")]
     [InlineData("MaxSeriesPerMetric", "SelfHealing:Metrics:MaxSeriesPerMetric is 2000; allowed: 1 to 1,000.")]
     [InlineData("Instruments", "SelfHealing:Metrics:Instruments:0 is a/b/c; allowed: one meter pattern, optionally followed by a slash and one instrument pattern (for example System.Net.Http/http.client.*).")]
-    [InlineData("Anomalies", "SelfHealing:Metrics:Anomalies:Threshold is 0; allowed: greater than 0 and at most 100.")]
+    [InlineData("Anomalies", "SelfHealing:Metrics:Anomalies:Threshold is 0; allowed: greater than 0 and at most 1.")]
     [InlineData("PublishedQuantileRange", "SelfHealing:Metrics:PublishedQuantileRange is 01:00:00; allowed: BucketDuration (00:00:01) to Retention (00:15:00).")]
     public void Each_bad_option_is_named_with_its_value_and_range(string option, string message)
     {

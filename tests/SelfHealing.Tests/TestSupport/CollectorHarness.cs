@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using SelfHealing.Events;
@@ -9,14 +10,14 @@ namespace SelfHealing.Tests.TestSupport;
 /// <summary>A metrics collector on a fake clock, with no process sampling or default instruments unless asked.</summary>
 internal sealed class CollectorHarness : IDisposable
 {
-    public CollectorHarness(Action<MetricsCollectorOptions>? configure = null)
+    public CollectorHarness(Action<MetricsCollectorOptions>? configure = null, ILogger<MetricsCollector>? logger = null)
     {
         var options = new MetricsCollectorOptions { CollectProcessMetrics = false, IncludeDefaultInstruments = false };
         configure?.Invoke(options);
         Time = new FakeTimeProvider();
         Hub = new EventHub();
         Events = Hub.Subscribe("harness");
-        Collector = new MetricsCollector(Options.Create(options), Time, Hub, null, SelfHealingInstrumentation.Shared);
+        Collector = new MetricsCollector(Options.Create(options), Time, Hub, logger, SelfHealingInstrumentation.Shared);
     }
 
     public FakeTimeProvider Time { get; }

@@ -1,26 +1,64 @@
 namespace SelfHealing.Metrics.Analysis;
 
 /// <summary>
-/// Streaming anomaly detection for one series, one value per time bucket. Two robust rules run side by side:
-/// a value more than <see cref="AnomalyDetectorOptions.Threshold"/> robust standard deviations from the median
-/// of the recent window is a <see cref="AnomalyKind.Point"/> anomaly (spikes, dips, level shifts); a two-sided
-/// cumulative sum of those deviations past <see cref="AnomalyDetectorOptions.DriftThreshold"/> is a
-/// <see cref="AnomalyKind.Drift"/> (slow changes that no single value betrays). The scale is the median absolute
-/// deviation (falling back to the standard deviation when more than half the window is one value), so
-/// outliers in the window do not hide the next one. Every value, anomalous or not, enters the window: after a
-/// lasting level shift the baseline follows within half a window.
+/// Streaming anomaly detection for one series, fed <c>(timestamp, value)</c> in time order. Every observation gets a
+/// score in [0, 1], a calibrated tail probability on a logarithmic scale; an anomaly starts when the score reaches
+/// <see cref="AnomalyDetectorOptions.Threshold"/> and is reported once, until the scores have stayed low for
+/// <see cref="AnomalyDetectorOptions.QuietPeriod"/> observations.
 /// </summary>
-/// <remarks>Not thread-safe: one writer per series (the collector feeds it as each bucket closes).</remarks>
+/// <remarks>
+/// <para>
+/// Five surprises are measured per observation, each in units of its own typical size: the value against the best of
+/// two predictions (the previous value, or the same time of day on earlier days plus the current offset); the recent
+/// level (an exponentially weighted mean over about five observations) against the long-run level, and against the
+/// daily cycle; how many of the last ten values were surprising; and how far the value lies beyond the range the series
+/// has covered. Each surprise is judged by a tail model of that surprise's own history (<see cref="TailModel"/>), so a
+/// noisy or spiky series needs a larger surprise than a quiet one. The score is −log10 of five times the smallest
+/// tail probability (a Bonferroni bound over the five), divided by 10.
+/// </para>
+/// <para>Not thread-safe: one writer per series (the collector feeds it as each bucket closes). Fixed memory per series
+/// (about 8 KB), no allocation per observation.</para>
+/// </remarks>
 public sealed class AnomalyDetector
 {
+    private const int Channels = 5;
+    private const int MaxSlots = 288;
+    private const int DensityWindow = 10;
+    private const double SurpriseCap = 4;
+    private const double ShortAlpha = 0.2;
+    private const double OffsetAlpha = 0.05;
+    private const double ProfileAlphaPerDay = 0.15;
+    private const double ScaleFloorOfSpread = 0.01;
 
     private readonly AnomalyDetectorOptions _options;
-    private readonly double[] _window;
-    private readonly double[] _scratch;
-    private int _count;
-    private int _next;
-    private double _upperSum;
-    private double _lowerSum;
+    private readonly TailModel _pointTail;
+    private readonly TailModel _levelTail;
+    private readonly TailModel _cycleTail;
+    private readonly TailModel _densityTail;
+    private readonly TailModel _rangeTail;
+    private readonly double[] _recent = new double[DensityWindow];
+    private readonly double _longAlpha;
+    private SeasonalProfile? _profile;
+
+    private long _lastTicks;
+    private double _stepTicks;
+    private double _previous;
+    private double _long;
+    private double _offset;
+    private double _levelShort;
+    private double _cycleShort;
+    private double _localScale;
+    private double _seasonScale;
+    private double _levelScale;
+    private double _cycleScale;
+    private double _spread;
+    private double _high;
+    private double _low;
+    private double _quantum = double.PositiveInfinity;
+    private double _recentSum;
+    private bool _inEvent;
+    private int _quiet;
+    private AnomalyEvent _event;
 
     /// <summary>Creates a detector.</summary>
     /// <param name="options">The sensitivity; defaults when <see langword="null"/>. Copied.</param>
@@ -30,97 +68,203 @@ public sealed class AnomalyDetector
         AnomalyDetectorOptions o = options ?? new AnomalyDetectorOptions();
         o.ThrowIfInvalid();
         _options = o.Copy();
-        _window = new double[o.WindowSize];
-        _scratch = new double[o.WindowSize];
+        _pointTail = new TailModel(o.Horizon);
+        _levelTail = new TailModel(o.Horizon);
+        _cycleTail = new TailModel(o.Horizon);
+        _densityTail = new TailModel(o.Horizon);
+        _rangeTail = new TailModel(o.Horizon);
+        _longAlpha = 1.0 / o.Horizon;
     }
 
-    /// <summary>Gets how many values have been observed (non-finite ones are not counted).</summary>
+    /// <summary>Gets how many values have been observed (non-finite ones and out-of-order ones are not counted).</summary>
     public long Observed { get; private set; }
 
-    /// <summary>Observes the next value and tells whether it is anomalous.</summary>
-    /// <param name="value">The bucket's value. NaN and infinities are ignored (and return no anomaly).</param>
-    /// <param name="anomaly">The anomaly, when there is one.</param>
-    /// <returns><see langword="true"/> when the value is anomalous.</returns>
-    public bool Observe(double value, out Anomaly anomaly)
+    /// <summary>Gets the anomaly under way (its <see cref="AnomalyEvent.End"/> is <see langword="null"/>), or the last one that ended; <see langword="null"/> before the first.</summary>
+    public AnomalyEvent? LastEvent => _event.Start == default ? null : _event;
+
+    /// <summary>Observes the next value.</summary>
+    /// <param name="timestamp">When the value was taken. A value older than the previous one is ignored (score 0, nothing learned).</param>
+    /// <param name="value">The value. NaN and infinities are ignored (score 0, nothing learned).</param>
+    /// <returns>The observation's score and where it stands in an anomaly.</returns>
+    public AnomalyScore Observe(DateTimeOffset timestamp, double value)
     {
-        anomaly = default;
-        if (!double.IsFinite(value))
+        long ticks = timestamp.UtcTicks;
+        if (!double.IsFinite(value) || (Observed > 0 && ticks < _lastTicks))
+        {
+            return new AnomalyScore(0, _inEvent ? AnomalyPhase.Continuing : AnomalyPhase.None, value, double.NaN);
+        }
+
+        if (Observed == 0)
+        {
+            _lastTicks = ticks;
+            _previous = _long = _high = _low = value;
+            Observed = 1;
+            return new AnomalyScore(0, AnomalyPhase.None, value, value);
+        }
+
+        bool gap = Step(ticks);
+        EnsureProfile();
+
+        double difference = Math.Abs(value - _previous);
+        if (difference > 0 && difference < _quantum)
+        {
+            _quantum = difference;
+        }
+
+        // No surprise is measured in units smaller than 1 % of the series' spread or half its quantum, so flat or
+        // quantized stretches do not make every small step look enormous.
+        double floor = Math.Max(Math.Max(0.5 * (double.IsFinite(_quantum) ? _quantum : 0), 1e-9 * Math.Abs(_long)), 1e-12);
+        floor = Math.Max(floor, ScaleFloorOfSpread * _spread);
+
+        // Point: the value against the better of two predictions. After a gap only the daily cycle predicts.
+        double expected = _previous;
+        double zPoint = gap ? double.PositiveInfinity : Math.Abs(value - _previous) / Math.Max(_localScale, floor);
+        int slot = 0;
+        int day = 0;
+        double seasonal = double.NaN;
+        if (_profile is not null)
+        {
+            (slot, day) = _profile.Locate(timestamp);
+            seasonal = _profile.Expected(slot, day);
+            if (!double.IsNaN(seasonal))
+            {
+                double zSeason = Math.Abs(value - (seasonal + _offset)) / Math.Max(_seasonScale, floor);
+                if (zSeason < zPoint)
+                {
+                    zPoint = zSeason;
+                    expected = seasonal + _offset;
+                }
+            }
+        }
+
+        if (double.IsPositiveInfinity(zPoint))
+        {
+            zPoint = 0;
+        }
+
+        // Level: the recent level against the long-run one, and against the daily cycle.
+        double levelShort = _levelShort + (ShortAlpha * (value - _long - _levelShort));
+        double zLevel = Math.Abs(levelShort) / Math.Max(_levelScale, floor);
+        bool cycle = !double.IsNaN(seasonal);
+        double cycleShort = cycle ? _cycleShort + (ShortAlpha * (value - seasonal - _cycleShort)) : 0;
+        double zCycle = Math.Abs(cycleShort) / Math.Max(_cycleScale, floor);
+
+        // Range: how far beyond the range the series has covered lately, in units of that range.
+        double zRange = Math.Max(0, Math.Max(value - _high, _low - value)) / Math.Max(_high - _low, floor);
+
+        // Density: how surprising the last ten points were, on average.
+        double pPoint = _pointTail.TailProbability(zPoint);
+        double surprise = Math.Min(-Math.Log10(Math.Max(pPoint, 1e-300)), SurpriseCap);
+        int index = (int)(Observed % DensityWindow);
+        _recentSum += surprise - _recent[index];
+        _recent[index] = surprise;
+        double zDensity = Math.Max(0, _recentSum / DensityWindow);
+
+        double score = 0;
+        if (Observed >= _options.WarmupSamples)
+        {
+            double p = Math.Min(pPoint, _levelTail.TailProbability(zLevel));
+            p = Math.Min(p, Math.Min(_densityTail.TailProbability(zDensity), _rangeTail.TailProbability(zRange)));
+            if (cycle && _cycleTail.Count >= _options.WarmupSamples)
+            {
+                p = Math.Min(p, _cycleTail.TailProbability(zCycle));
+            }
+
+            score = Math.Clamp(-Math.Log10(Math.Max(Channels * p, 1e-300)) / 10, 0, 1);
+        }
+
+        AnomalyPhase phase = Advance(timestamp, score);
+
+        _pointTail.Add(zPoint);
+        _levelTail.Add(zLevel);
+        _densityTail.Add(zDensity);
+        _rangeTail.Add(zRange);
+        double alpha = 1.0 / Math.Min(Observed, _options.Horizon);
+        _localScale = Track(_localScale, difference, alpha, floor);
+        _levelScale = Track(_levelScale, Math.Abs(value - _long), alpha, floor);
+        if (cycle)
+        {
+            _cycleTail.Add(zCycle);
+            _seasonScale = Track(_seasonScale, Math.Abs(value - seasonal - _offset), alpha, floor);
+            _cycleScale = Track(_cycleScale, Math.Abs(value - seasonal), alpha, floor);
+            _offset += OffsetAlpha * (value - seasonal - _offset);
+            _cycleShort = cycleShort;
+        }
+
+        _high = value > _high ? value : _high - (_longAlpha * (_high - _long));
+        _low = value < _low ? value : _low + (_longAlpha * (_long - _low));
+        _spread += alpha * (Math.Abs(value - _long) - _spread);
+        _levelShort = levelShort;
+        _long += Math.Max(_longAlpha, 1.0 / (Observed + 1)) * (value - _long);
+        _profile?.Add(slot, day, value);
+        _previous = value;
+        Observed++;
+        return new AnomalyScore(score, phase, value, expected);
+    }
+
+    /// <summary>An exponentially weighted mean absolute deviation; each deviation is clipped at four times the current mean so one outlier cannot inflate it.</summary>
+    private static double Track(double scale, double deviation, double alpha, double floor) =>
+        scale <= 0 ? deviation : scale + (alpha * (Math.Min(deviation, 4 * Math.Max(scale, floor)) - scale));
+
+    /// <summary>Follows the typical step between observations; tells whether this one comes after a gap (more than 12 steps).</summary>
+    private bool Step(long ticks)
+    {
+        double delta = ticks - _lastTicks;
+        _lastTicks = ticks;
+        if (delta <= 0)
         {
             return false;
         }
 
-        bool found = false;
-        if (_count >= _options.WarmupSamples)
-        {
-            (double median, double scale) = Baseline();
-            double z = (value - median) / scale;
-            double bound = _options.Threshold * scale;
-
-            // The drift sums are fed with deviations clipped at the point threshold, so one spike alone
-            // cannot raise a drift alarm.
-            double clipped = Math.Clamp(z, -_options.Threshold, _options.Threshold);
-            _upperSum = Math.Max(0, _upperSum + clipped - _options.DriftAllowance);
-            _lowerSum = Math.Min(0, _lowerSum + clipped + _options.DriftAllowance);
-
-            if (Math.Abs(z) > _options.Threshold)
-            {
-                anomaly = new Anomaly(AnomalyKind.Point, value, median, median - bound, median + bound, z);
-                found = true;
-            }
-            else if (_upperSum > _options.DriftThreshold || -_lowerSum > _options.DriftThreshold)
-            {
-                double sum = _upperSum > _options.DriftThreshold ? _upperSum : _lowerSum;
-                anomaly = new Anomaly(AnomalyKind.Drift, value, median, median - bound, median + bound, sum);
-                found = true;
-            }
-
-            if (found)
-            {
-                // Start counting afresh, so a lasting change is reported again only if it keeps going.
-                _upperSum = 0;
-                _lowerSum = 0;
-            }
-        }
-
-        _window[_next] = value;
-        _next = (_next + 1) % _window.Length;
-        _count = Math.Min(_count + 1, _window.Length);
-        Observed++;
-        return found;
+        bool gap = _stepTicks > 0 && delta > 12 * _stepTicks;
+        _stepTicks = _stepTicks <= 0 ? delta : _stepTicks + (0.05 * (Math.Min(delta, 4 * _stepTicks) - _stepTicks));
+        return gap;
     }
 
-    private (double Median, double Scale) Baseline()
+    /// <summary>Creates the daily profile once the step is known, when it is under six hours (a day then has at least four slots).</summary>
+    private void EnsureProfile()
     {
-        Span<double> values = _scratch.AsSpan(0, _count);
-        _window.AsSpan(0, _count).CopyTo(values);
-        double median = RobustStatistics.Median(values);
-        double scale = RobustStatistics.SigmaFromMad(values, median);
-        if (scale <= 0)
+        if (_profile is null && _options.DailyCycle && Observed >= 8 && _stepTicks > 0 && _stepTicks < TimeSpan.TicksPerHour * 6)
         {
-            // More than half the window is one value (an idle queue, a discrete count): the median deviation
-            // says nothing, so the plain standard deviation of the window stands in.
-            scale = StandardDeviation(_window.AsSpan(0, _count));
+            int slots = (int)Math.Clamp(TimeSpan.TicksPerDay / _stepTicks, 4, MaxSlots);
+            _profile = new SeasonalProfile(slots, TimeSpan.FromTicks((long)_stepTicks), ProfileAlphaPerDay);
         }
-
-        // A window of one repeated value: any change at all is news, so the scale is kept tiny but not zero.
-        return (median, scale > 0 ? scale : Math.Max(Math.Abs(median) * 1e-9, double.Epsilon));
     }
 
-    private static double StandardDeviation(ReadOnlySpan<double> values)
+    private AnomalyPhase Advance(DateTimeOffset timestamp, double score)
     {
-        double mean = 0;
-        foreach (double v in values)
+        if (!_inEvent)
         {
-            mean += v;
+            if (score < _options.Threshold)
+            {
+                return AnomalyPhase.None;
+            }
+
+            _inEvent = true;
+            _quiet = 0;
+            _event = new AnomalyEvent(timestamp, score, timestamp, null);
+            return AnomalyPhase.Started;
         }
 
-        mean /= values.Length;
-        double squares = 0;
-        foreach (double v in values)
+        if (score > _event.PeakScore)
         {
-            squares += (v - mean) * (v - mean);
+            _event = _event with { PeakScore = score, PeakAt = timestamp };
         }
 
-        return Math.Sqrt(squares / values.Length);
+        // Hysteresis: a score above half the threshold keeps the anomaly going.
+        if (score >= _options.Threshold / 2)
+        {
+            _quiet = 0;
+            return AnomalyPhase.Continuing;
+        }
+
+        if (++_quiet < _options.QuietPeriod)
+        {
+            return AnomalyPhase.Continuing;
+        }
+
+        _inEvent = false;
+        _event = _event with { End = timestamp };
+        return AnomalyPhase.Ended;
     }
 }

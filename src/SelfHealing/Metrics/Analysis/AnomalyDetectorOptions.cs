@@ -1,27 +1,31 @@
 namespace SelfHealing.Metrics.Analysis;
 
-/// <summary>Sensitivity of an <see cref="AnomalyDetector"/>.</summary>
+/// <summary>Sensitivity of an <see cref="AnomalyDetector"/>. The defaults need no tuning per series: each surprise is calibrated against the series' own history.</summary>
 public sealed class AnomalyDetectorOptions
 {
-    /// <summary>Gets or sets how many recent values form the baseline.</summary>
-    /// <value>Default 60; allowed 8 to 10,000.</value>
-    public int WindowSize { get; set; } = 60;
+    /// <summary>Gets or sets the score at which an anomaly starts.</summary>
+    /// <value>
+    /// Default 0.25: five times the smallest tail probability is at most 10^-2.5, so the most unusual of the five surprises
+    /// is one the series shows less than about once in 1,600 observations. Allowed greater than 0 and at most 1; higher
+    /// raises fewer and larger alarms.
+    /// </value>
+    public double Threshold { get; set; } = 0.25;
 
-    /// <summary>Gets or sets how many values are seen before anything is flagged.</summary>
-    /// <value>Default 30; allowed from 8 to <see cref="WindowSize"/>.</value>
-    public int WarmupSamples { get; set; } = 30;
+    /// <summary>Gets or sets how many observations the long-run level, the scales and the calibration remember (an older one weighs 1/e).</summary>
+    /// <value>Default 2,000; allowed 100 to 1,000,000. Memory does not grow with it.</value>
+    public int Horizon { get; set; } = 2000;
 
-    /// <summary>Gets or sets how many robust standard deviations from the median make a single value anomalous.</summary>
-    /// <value>Default 5; allowed greater than 0 and at most 100. Lower finds smaller spikes and flags more noise.</value>
-    public double Threshold { get; set; } = 5;
+    /// <summary>Gets or sets how many values are seen before anything is scored.</summary>
+    /// <value>Default 100; allowed 10 to 100,000.</value>
+    public int WarmupSamples { get; set; } = 100;
 
-    /// <summary>Gets or sets the cumulative sum (in robust standard deviations) that signals a drift.</summary>
-    /// <value>Default 12; allowed greater than 0 and at most 1,000.</value>
-    public double DriftThreshold { get; set; } = 12;
+    /// <summary>Gets or sets how many observations in a row with a score under half the threshold end an anomaly.</summary>
+    /// <value>Default 50; allowed 1 to 100,000.</value>
+    public int QuietPeriod { get; set; } = 50;
 
-    /// <summary>Gets or sets the deviation per value (in robust standard deviations) the cumulative sum lets pass before it grows.</summary>
-    /// <value>Default 1; allowed from 0 to 10.</value>
-    public double DriftAllowance { get; set; } = 1;
+    /// <summary>Gets or sets whether the detector learns a daily cycle from the timestamps (when observations are less than six hours apart).</summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool DailyCycle { get; set; } = true;
 
     internal AnomalyDetectorOptions Copy() => (AnomalyDetectorOptions)MemberwiseClone();
 
@@ -31,15 +35,10 @@ public sealed class AnomalyDetectorOptions
     internal OptionErrors Check(string prefix)
     {
         var errors = new OptionErrors(prefix);
-        errors.Range(nameof(WindowSize), WindowSize, 8, 10_000);
-        if (WarmupSamples < 8 || WarmupSamples > WindowSize)
-        {
-            errors.Add(nameof(WarmupSamples), WarmupSamples, $"8 to {nameof(WindowSize)} ({WindowSize})");
-        }
-
-        errors.Positive(nameof(Threshold), Threshold, 100);
-        errors.Positive(nameof(DriftThreshold), DriftThreshold, 1000);
-        errors.Range(nameof(DriftAllowance), DriftAllowance, 0, 10);
+        errors.Positive(nameof(Threshold), Threshold, 1);
+        errors.Range(nameof(Horizon), Horizon, 100, 1_000_000);
+        errors.Range(nameof(WarmupSamples), WarmupSamples, 10, 100_000);
+        errors.Range(nameof(QuietPeriod), QuietPeriod, 1, 100_000);
         return errors;
     }
 }
