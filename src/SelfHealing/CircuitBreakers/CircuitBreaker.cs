@@ -158,6 +158,7 @@ public sealed partial class CircuitBreaker : IDisposable
         ArgumentNullException.ThrowIfNull(operation);
         if (cancellationToken.IsCancellationRequested)
         {
+            CountCall(CallOutcome.Ignored);
             return new(CircuitBreakerResult<TResult>.Failed(new OperationCanceledException(cancellationToken), CallOutcome.Ignored));
         }
 
@@ -388,13 +389,21 @@ public sealed partial class CircuitBreaker : IDisposable
         if (state == CircuitState.Open)
         {
             long remaining = Volatile.Read(ref _openUntil) - _time.GetTimestamp();
-            retryAfter = remaining > 0 ? TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency) : TimeSpan.Zero;
+            retryAfter = remaining > 0 ? TimeSpan.FromTicks(ToTicksRoundedUp(remaining, _time.TimestampFrequency)) : TimeSpan.Zero;
         }
 
         return new BrokenCircuitException(Name, state, retryAfter);
     }
 
     private static CircuitState StateOf(long word) => (CircuitState)(word & StateMask);
+
+    /// <summary>A duration in timestamp units, exactly (integer arithmetic), rounded up so a break is never shorter than asked.</summary>
+    private static long ToTimestampRoundedUp(TimeSpan duration, long frequency) =>
+        (long)((((Int128)duration.Ticks * frequency) + TimeSpan.TicksPerSecond - 1) / TimeSpan.TicksPerSecond);
+
+    /// <summary>Timestamp units in ticks, exactly, rounded up so a caller told to retry after it finds the circuit no longer open.</summary>
+    private static long ToTicksRoundedUp(long timestamp, long frequency) =>
+        (long)((((Int128)timestamp * TimeSpan.TicksPerSecond) + frequency - 1) / frequency);
 
     private static ValueTask<TResult> ToValueTask<TResult>(in CircuitBreakerResult<TResult> result)
     {
@@ -691,7 +700,7 @@ public sealed partial class CircuitBreaker : IDisposable
                     _consecutiveOpenings++;
                     TimeSpan duration = ComputeBreakDuration(settings, failureRatio);
                     breakDuration = duration;
-                    Volatile.Write(ref _openUntil, _time.GetTimestamp() + (long)(duration.TotalSeconds * _time.TimestampFrequency));
+                    Volatile.Write(ref _openUntil, _time.GetTimestamp() + ToTimestampRoundedUp(duration, _time.TimestampFrequency));
                     break;
                 case CircuitState.HalfOpen:
                     Volatile.Write(ref _probeLimit, settings.HalfOpenProbes);
@@ -790,8 +799,17 @@ public sealed partial class CircuitBreaker : IDisposable
         lock (_gate)
         {
             word = _word;
-            if (word != _openWord || StateOf(word) != CircuitState.Open)
+            if (word != _openWord || StateOf(word) != CircuitState.Open || _disposed)
             {
+                return;
+            }
+
+            // Timers may fire a little early (the system clock's timers by up to a few milliseconds): no probe is
+            // admitted before the break has elapsed by the breaker's own clock, so wait for the rest.
+            long remaining = Volatile.Read(ref _openUntil) - _time.GetTimestamp();
+            if (remaining > 0)
+            {
+                _breakTimer?.Change(TimeSpan.FromTicks(Math.Max(ToTicksRoundedUp(remaining, _time.TimestampFrequency), TimeSpan.TicksPerMillisecond)), Timeout.InfiniteTimeSpan);
                 return;
             }
         }

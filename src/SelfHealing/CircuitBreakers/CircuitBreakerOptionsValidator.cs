@@ -32,6 +32,12 @@ public sealed class CircuitBreakerOptionsValidator : IValidateOptions<CircuitBre
         }
 
         errors.Range(nameof(o.WindowSize), o.WindowSize, 1, CircuitBreakerDefaults.MaxWindowSize);
+        if (o.WindowKind == SlidingWindowKind.CountBased && o.WindowSize >= 1 && o.MinimumThroughput > o.WindowSize)
+        {
+            // A count-based window never holds more calls than its size, so such a breaker could never open.
+            errors.Add(nameof(o.MinimumThroughput), o.MinimumThroughput, $"at most {nameof(o.WindowSize)} ({o.WindowSize}) with a count-based window");
+        }
+
         if (o.SlowCallDurationThreshold is { } slow)
         {
             errors.Range(nameof(o.SlowCallDurationThreshold), slow, CircuitBreakerDefaults.MinDuration, CircuitBreakerDefaults.MaxDuration);

@@ -37,7 +37,7 @@ public sealed class CircuitBreakerConcurrencyTests
     [Fact]
     public async Task Count_window_stays_exact_under_contention()
     {
-        using var h = new BreakerHarness(o => { o.WindowKind = SlidingWindowKind.CountBased; o.WindowSize = 1000; o.MinimumThroughput = 1_000_000; });
+        using var h = new BreakerHarness(o => { o.WindowKind = SlidingWindowKind.CountBased; o.WindowSize = 1000; o.MinimumThroughput = 1000; o.FailureRatio = 1; });
         await RunWorkers(worker =>
         {
             for (int i = 0; i < 10_000; i++)

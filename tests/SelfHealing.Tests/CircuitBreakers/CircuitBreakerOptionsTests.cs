@@ -106,7 +106,7 @@ public sealed class CircuitBreakerOptionsTests
             h.Succeed();
         }
 
-        h.Breaker.UpdateOptions(new CircuitBreakerOptions { MinimumThroughput = 100, WindowKind = SlidingWindowKind.CountBased, WindowSize = 50 });
+        h.Breaker.UpdateOptions(new CircuitBreakerOptions { MinimumThroughput = 50, WindowKind = SlidingWindowKind.CountBased, WindowSize = 50 });
         h.Breaker.GetSnapshot().Should().Match<CircuitBreakerSnapshot>(s => s.TotalCalls == 8 && s.FailedCalls == 3);
 
         h.Breaker.UpdateOptions(new CircuitBreakerOptions { MinimumThroughput = 100, SamplingDuration = TimeSpan.FromMinutes(1), BucketCount = 6 });

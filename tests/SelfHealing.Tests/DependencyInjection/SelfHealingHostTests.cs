@@ -207,7 +207,7 @@ public sealed class SelfHealingHostTests
     [Fact]
     public async Task Undeclared_breakers_take_their_options_from_configuration()
     {
-        HostApplicationBuilder builder = CreateBuilder(new() { ["SelfHealing:CircuitBreakers:search:WindowKind"] = "CountBased", ["SelfHealing:CircuitBreakers:search:WindowSize"] = "3" });
+        HostApplicationBuilder builder = CreateBuilder(new() { ["SelfHealing:CircuitBreakers:search:WindowKind"] = "CountBased", ["SelfHealing:CircuitBreakers:search:WindowSize"] = "3", ["SelfHealing:CircuitBreakers:search:MinimumThroughput"] = "3" });
         builder.Services.AddSelfHealing();
         using IHost host = builder.Build();
         await host.StartAsync();
