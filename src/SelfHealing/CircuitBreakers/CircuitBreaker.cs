@@ -131,6 +131,9 @@ public sealed partial class CircuitBreaker : IDisposable
         }
     }
 
+    /// <summary>Gets what the breaker's health checks report while it is open or isolated (<see cref="CircuitBreakerOptions.HealthWhenOpen"/>).</summary>
+    internal Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus HealthWhenOpen => Volatile.Read(ref _settings).HealthWhenOpen;
+
     /// <summary>Gets the state and the current window's counts in one read.</summary>
     /// <returns>The snapshot.</returns>
     public CircuitBreakerSnapshot GetSnapshot()

@@ -3,8 +3,10 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace SelfHealing.CircuitBreakers;
 
 /// <summary>
-/// Reports breakers as a health check: Closed and Disabled are healthy, HalfOpen degraded, Open and Isolated
-/// unhealthy. With a name it reports that breaker; without one, the worst of every breaker in the registry.
+/// Reports breakers as a health check: Closed and Disabled are healthy, HalfOpen degraded, Open and Isolated what the
+/// breaker's <see cref="CircuitBreakerOptions.HealthWhenOpen"/> says (degraded by default: the app is handling the
+/// outage). With a name it reports that breaker; without one, the worst of every breaker in the registry. The state is
+/// read when the check runs, so the report follows a change at once.
 /// </summary>
 public sealed class CircuitBreakerHealthCheck : IHealthCheck
 {
@@ -27,9 +29,10 @@ public sealed class CircuitBreakerHealthCheck : IHealthCheck
     {
         if (_name is not null)
         {
-            CircuitBreakerSnapshot snapshot = _registry.GetOrCreate(_name).GetSnapshot();
+            CircuitBreaker breaker = _registry.GetOrCreate(_name);
+            CircuitBreakerSnapshot snapshot = breaker.GetSnapshot();
             return Task.FromResult(new HealthCheckResult(
-                StatusOf(snapshot.State),
+                StatusOf(snapshot.State, breaker.HealthWhenOpen),
                 $"Circuit '{snapshot.Name}' is {snapshot.State}; failure ratio {snapshot.FailureRatio:P1} of {snapshot.TotalCalls} calls.",
                 data: DataOf(snapshot)));
         }
@@ -39,7 +42,8 @@ public sealed class CircuitBreakerHealthCheck : IHealthCheck
         var data = new Dictionary<string, object>(StringComparer.Ordinal);
         foreach (CircuitBreakerSnapshot snapshot in snapshots)
         {
-            HealthStatus status = StatusOf(snapshot.State);
+            HealthStatus whenOpen = _registry.TryGet(snapshot.Name, out CircuitBreaker? breaker) ? breaker.HealthWhenOpen : HealthStatus.Degraded;
+            HealthStatus status = StatusOf(snapshot.State, whenOpen);
             if (status < worst)
             {
                 worst = status;
@@ -55,11 +59,11 @@ public sealed class CircuitBreakerHealthCheck : IHealthCheck
         return Task.FromResult(new HealthCheckResult(worst, description, data: data));
     }
 
-    private static HealthStatus StatusOf(CircuitState state) => state switch
+    private static HealthStatus StatusOf(CircuitState state, HealthStatus whenOpen) => state switch
     {
         CircuitState.Closed or CircuitState.Disabled => HealthStatus.Healthy,
-        CircuitState.HalfOpen => HealthStatus.Degraded,
-        _ => HealthStatus.Unhealthy,
+        CircuitState.HalfOpen => whenOpen == HealthStatus.Healthy ? HealthStatus.Healthy : HealthStatus.Degraded,
+        _ => whenOpen,
     };
 
     private static Dictionary<string, object> DataOf(CircuitBreakerSnapshot snapshot) => new(StringComparer.Ordinal)

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
 namespace SelfHealing.CircuitBreakers;
 
 /// <summary>
@@ -66,6 +68,15 @@ public sealed class CircuitBreakerOptions
     /// </summary>
     /// <value>Default 1.0 (every probe must succeed); allowed greater than 0 and at most 1.</value>
     public double HalfOpenSuccessRatio { get; set; } = CircuitBreakerDefaults.HalfOpenSuccessRatio;
+
+    /// <summary>
+    /// Gets or sets what the breaker's health checks report while it is <see cref="CircuitState.Open"/> or
+    /// <see cref="CircuitState.Isolated"/>. An open breaker means the app is handling a dependency's outage (calls fail
+    /// fast or a fallback answers), so the default keeps the app in rotation; choose
+    /// <see cref="HealthStatus.Unhealthy"/> only for a dependency without which the app is of no use.
+    /// </summary>
+    /// <value>Default <see cref="HealthStatus.Degraded"/>; any <see cref="HealthStatus"/>.</value>
+    public HealthStatus HealthWhenOpen { get; set; } = HealthStatus.Degraded;
 
     /// <summary>Gets the adaptive threshold options.</summary>
     public AdaptiveThresholdOptions AdaptiveThreshold { get; set; } = new();

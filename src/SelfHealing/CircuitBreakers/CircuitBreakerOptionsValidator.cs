@@ -47,6 +47,7 @@ public sealed class CircuitBreakerOptionsValidator : IValidateOptions<CircuitBre
         errors.Range(nameof(o.BreakDuration), o.BreakDuration, CircuitBreakerDefaults.MinDuration, CircuitBreakerDefaults.MaxDuration);
         errors.Range(nameof(o.HalfOpenProbes), o.HalfOpenProbes, 1, CircuitBreakerDefaults.MaxHalfOpenProbes);
         errors.Positive(nameof(o.HalfOpenSuccessRatio), o.HalfOpenSuccessRatio);
+        errors.Defined(nameof(o.HealthWhenOpen), o.HealthWhenOpen);
 
         AdaptiveThresholdOptions? a = o.AdaptiveThreshold;
         if (a is null)

@@ -26,6 +26,7 @@ internal sealed class CircuitBreakerSettings
         Adaptive = options.AdaptiveThreshold.Copy();
         ClassifyException = options.ClassifyException;
         OnStateChanged = options.OnStateChanged;
+        HealthWhenOpen = options.HealthWhenOpen;
         _resultClassifiers = [.. options.ResultClassifiers];
         HasResultClassifiers = _resultClassifiers.Length > 0;
         TracksDuration = options.SlowCallDurationThreshold is not null;
@@ -61,6 +62,8 @@ internal sealed class CircuitBreakerSettings
     public Func<Exception, CallOutcome>? ClassifyException { get; }
 
     public Action<CircuitStateChanged>? OnStateChanged { get; }
+
+    public Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus HealthWhenOpen { get; }
 
     public bool HasResultClassifiers { get; }
 

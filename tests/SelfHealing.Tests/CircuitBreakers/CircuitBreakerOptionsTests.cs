@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.Tests.TestSupport;
@@ -21,6 +22,8 @@ public sealed class CircuitBreakerOptionsTests
         { "slow ratio", o => o.SlowCallRatio = -0.1, "SelfHealing:CircuitBreakers:payments:SlowCallRatio is -0.1; allowed: greater than 0 and at most 1." },
         { "break", o => o.BreakDuration = TimeSpan.FromDays(2), "SelfHealing:CircuitBreakers:payments:BreakDuration is 2.00:00:00; allowed: 00:00:00.0010000 to 1.00:00:00." },
         { "probes", o => o.HalfOpenProbes = 0, "SelfHealing:CircuitBreakers:payments:HalfOpenProbes is 0; allowed: 1 to 1,000." },
+        { "health when open", o => o.HealthWhenOpen = (HealthStatus)7, "SelfHealing:CircuitBreakers:payments:HealthWhenOpen is 7; allowed: Unhealthy, Degraded, Healthy." },
+        { "count window under the minimum", o => { o.WindowKind = SlidingWindowKind.CountBased; o.WindowSize = 5; }, "SelfHealing:CircuitBreakers:payments:MinimumThroughput is 10; allowed: at most WindowSize (5) with a count-based window." },
         { "probe ratio", o => o.HalfOpenSuccessRatio = 0, "SelfHealing:CircuitBreakers:payments:HalfOpenSuccessRatio is 0; allowed: greater than 0 and at most 1." },
         { "adaptive null", o => o.AdaptiveThreshold = null!, "SelfHealing:CircuitBreakers:payments:AdaptiveThreshold is null; allowed: an AdaptiveThresholdOptions instance." },
         { "margin", o => o.AdaptiveThreshold.Margin = 0, "SelfHealing:CircuitBreakers:payments:AdaptiveThreshold:Margin is 0; allowed: greater than 0 and at most 1." },

@@ -144,8 +144,8 @@ public sealed class SelfHealingHostTests
         host.Services.GetRequiredService<CircuitBreakerRegistry>().GetOrCreate("created-later");
 
         HealthReport broken = await health.CheckHealthAsync();
-        broken.Status.Should().Be(HealthStatus.Unhealthy);
-        broken.Entries["circuit-breaker:payments"].Status.Should().Be(HealthStatus.Unhealthy);
+        broken.Status.Should().Be(HealthStatus.Degraded, "an open breaker means the app is handling the outage: it stays in rotation");
+        broken.Entries["circuit-breaker:payments"].Status.Should().Be(HealthStatus.Degraded);
         broken.Entries["circuit-breaker:inventory"].Status.Should().Be(HealthStatus.Healthy);
         broken.Entries["selfhealing-circuit-breakers"].Data.Should().ContainKey("created-later");
         broken.Entries["selfhealing-circuit-breakers"].Description.Should().Be("1 of 3 circuits are not closed: payments (Open).");
@@ -154,6 +154,28 @@ public sealed class SelfHealingHostTests
         var time = (FakeTimeProvider)host.Services.GetRequiredService<TimeProvider>();
         time.Advance(TimeSpan.FromSeconds(5));
         (await health.CheckHealthAsync(r => r.Name == "circuit-breaker:payments")).Status.Should().Be(HealthStatus.Degraded, "half-open");
+        await host.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_breaker_the_app_cannot_do_without_can_report_unhealthy_when_open()
+    {
+        HostApplicationBuilder builder = CreateBuilder();
+        builder.Services.AddSelfHealing(b => b
+            .AddCircuitBreaker("ledger", o => { o.MinimumThroughput = 1; o.HealthWhenOpen = HealthStatus.Unhealthy; })
+            .AddCircuitBreaker("recommendations", o => o.MinimumThroughput = 1));
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+
+        await host.Services.GetRequiredKeyedService<CircuitBreaker>("recommendations").ExecuteAsync<int>(_ => throw new InvalidOperationException());
+        (await health.CheckHealthAsync()).Status.Should().Be(HealthStatus.Degraded);
+
+        await host.Services.GetRequiredKeyedService<CircuitBreaker>("ledger").ExecuteAsync<int>(_ => throw new InvalidOperationException());
+        HealthReport report = await health.CheckHealthAsync();
+        report.Entries["circuit-breaker:ledger"].Status.Should().Be(HealthStatus.Unhealthy);
+        report.Entries["circuit-breaker:recommendations"].Status.Should().Be(HealthStatus.Degraded);
+        report.Entries["selfhealing-circuit-breakers"].Status.Should().Be(HealthStatus.Unhealthy, "the worst breaker, by its own mapping");
         await host.StopAsync();
     }
 
