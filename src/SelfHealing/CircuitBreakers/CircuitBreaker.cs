@@ -73,6 +73,7 @@ public sealed partial class CircuitBreaker : IDisposable
     private long _openWord;
     private long _openUntil;
     private int _consecutiveOpenings;
+    private long _failuresInRow;
     private DateTimeOffset? _lastTransition;
     private bool _disposed;
 
@@ -588,6 +589,21 @@ public sealed partial class CircuitBreaker : IDisposable
 
         HealthWindow window = Volatile.Read(ref _window);
         window.Record(failed, slow);
+        if (failed)
+        {
+            long inRow = Interlocked.Increment(ref _failuresInRow);
+            if (state == CircuitState.Closed && settings.ConsecutiveFailuresToOpen > 0 && inRow >= settings.ConsecutiveFailuresToOpen)
+            {
+                Transition(word, CircuitState.Open, CircuitTransitionCause.ConsecutiveFailures, window.Read().FailureRatio, new CircuitTransitionDetails(Calls: inRow));
+                return;
+            }
+        }
+        else if (Volatile.Read(ref _failuresInRow) != 0)
+        {
+            // Read first: a shared write on every success would cost the closed path under contention.
+            Volatile.Write(ref _failuresInRow, 0);
+        }
+
         if ((failed || slow) && state == CircuitState.Closed)
         {
             Evaluate(word, window, settings);
@@ -714,6 +730,7 @@ public sealed partial class CircuitBreaker : IDisposable
             }
 
             Volatile.Write(ref _word, next);
+            Volatile.Write(ref _failuresInRow, 0);
             ScheduleBreak(next, breakDuration);
             DateTimeOffset at = _time.GetUtcNow();
             _lastTransition = at;

@@ -19,6 +19,15 @@ public sealed class CircuitBreakerOptions
     /// <value>Default 10; allowed 1 to 1,000,000.</value>
     public int MinimumThroughput { get; set; } = CircuitBreakerDefaults.MinimumThroughput;
 
+    /// <summary>
+    /// Gets or sets how many calls in a row must fail (errors and timeouts; slow successes do not count) to open the
+    /// circuit at once, whatever the window holds, or 0 to rely on the window alone. A total outage opens the circuit
+    /// after this many calls however much healthy traffic the window holds; a steady error rate almost never produces
+    /// such a run (at 10 % errors, ten in a row happen once in ten billion calls), but a burst of that many failures does.
+    /// </summary>
+    /// <value>Default 10; allowed 0 to 1,000,000.</value>
+    public int ConsecutiveFailuresToOpen { get; set; } = 10;
+
     /// <summary>Gets or sets the kind of sliding window.</summary>
     /// <value>Default <see cref="SlidingWindowKind.TimeBased"/>.</value>
     public SlidingWindowKind WindowKind { get; set; } = SlidingWindowKind.TimeBased;

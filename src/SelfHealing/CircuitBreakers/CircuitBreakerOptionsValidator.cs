@@ -24,6 +24,7 @@ public sealed class CircuitBreakerOptionsValidator : IValidateOptions<CircuitBre
         errors.Positive(nameof(o.FailureRatio), o.FailureRatio);
         errors.Range(nameof(o.MinimumThroughput), o.MinimumThroughput, 1, CircuitBreakerDefaults.MaxMinimumThroughput);
         errors.Defined(nameof(o.WindowKind), o.WindowKind);
+        errors.Range(nameof(o.ConsecutiveFailuresToOpen), o.ConsecutiveFailuresToOpen, 0, CircuitBreakerDefaults.MaxMinimumThroughput);
         errors.Range(nameof(o.BucketCount), o.BucketCount, 1, CircuitBreakerDefaults.MaxBucketCount);
         errors.Range(nameof(o.SamplingDuration), o.SamplingDuration, CircuitBreakerDefaults.MinSamplingDuration, CircuitBreakerDefaults.MaxDuration);
         if (o.BucketCount >= 1 && o.SamplingDuration >= CircuitBreakerDefaults.MinSamplingDuration && o.SamplingDuration.Ticks / o.BucketCount < TimeSpan.TicksPerMillisecond)

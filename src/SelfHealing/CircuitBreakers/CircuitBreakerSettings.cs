@@ -27,6 +27,7 @@ internal sealed class CircuitBreakerSettings
         ClassifyException = options.ClassifyException;
         OnStateChanged = options.OnStateChanged;
         HealthWhenOpen = options.HealthWhenOpen;
+        ConsecutiveFailuresToOpen = options.ConsecutiveFailuresToOpen;
         _resultClassifiers = [.. options.ResultClassifiers];
         HasResultClassifiers = _resultClassifiers.Length > 0;
         TracksDuration = options.SlowCallDurationThreshold is not null;
@@ -64,6 +65,8 @@ internal sealed class CircuitBreakerSettings
     public Action<CircuitStateChanged>? OnStateChanged { get; }
 
     public Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus HealthWhenOpen { get; }
+
+    public int ConsecutiveFailuresToOpen { get; }
 
     public bool HasResultClassifiers { get; }
 

@@ -26,4 +26,7 @@ public enum CircuitTransitionCause
 
     /// <summary><see cref="CircuitBreaker.Disable"/> was called.</summary>
     Disabled = 7,
+
+    /// <summary><see cref="CircuitBreakerOptions.ConsecutiveFailuresToOpen"/> calls in a row failed.</summary>
+    ConsecutiveFailures = 8,
 }
