@@ -548,6 +548,7 @@ public sealed partial class CircuitBreaker : IDisposable
 
                     if (Interlocked.CompareExchange(ref _probeAdmissions, admissions + 1, admissions) == admissions)
                     {
+                        ArmProbeDeadline(word);
                         return true;
                     }
 
@@ -816,22 +817,42 @@ public sealed partial class CircuitBreaker : IDisposable
     private void OnBreakElapsed()
     {
         long word;
+        CircuitTransitionDetails? hungProbe = null;
         lock (_gate)
         {
             word = _word;
-            if (word != _openWord || StateOf(word) != CircuitState.Open || _disposed)
+            if (word != _openWord || _disposed)
+            {
+                return;
+            }
+
+            if (StateOf(word) == CircuitState.HalfOpen)
+            {
+                hungProbe = ProbeDeadlinePassed(word);
+                if (hungProbe is null)
+                {
+                    return;
+                }
+            }
+            else if (StateOf(word) != CircuitState.Open)
             {
                 return;
             }
 
             // Timers may fire a little early (the system clock's timers by up to a few milliseconds): no probe is
             // admitted before the break has elapsed by the breaker's own clock, so wait for the rest.
-            long remaining = Volatile.Read(ref _openUntil) - _time.GetTimestamp();
+            long remaining = hungProbe is null ? Volatile.Read(ref _openUntil) - _time.GetTimestamp() : 0;
             if (remaining > 0)
             {
                 _breakTimer?.Change(TimeSpan.FromTicks(Math.Max(ToTicksRoundedUp(remaining, _time.TimestampFrequency), TimeSpan.TicksPerMillisecond)), Timeout.InfiniteTimeSpan);
                 return;
             }
+        }
+
+        if (hungProbe is { } details)
+        {
+            Transition(word, CircuitState.Open, CircuitTransitionCause.ProbesTimedOut, 1.0, details);
+            return;
         }
 
         Transition(word, CircuitState.HalfOpen, CircuitTransitionCause.BreakElapsed, ReadWindow().FailureRatio, default);

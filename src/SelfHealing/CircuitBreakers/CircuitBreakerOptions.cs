@@ -87,6 +87,15 @@ public sealed class CircuitBreakerOptions
     /// <value>Default <see cref="HealthStatus.Degraded"/>; any <see cref="HealthStatus"/>.</value>
     public HealthStatus HealthWhenOpen { get; set; } = HealthStatus.Degraded;
 
+    /// <summary>
+    /// Gets or sets how long the half-open circuit waits for an admitted probe to complete: a probe still running then
+    /// counts as failed and the circuit opens again, so a hung probe cannot hold the circuit half-open. The wait
+    /// restarts with each probe admitted; with no probe running the circuit waits for traffic. <see langword="null"/>
+    /// waits forever.
+    /// </summary>
+    /// <value>Default 30 s; allowed 1 ms to 1 day, or <see langword="null"/>.</value>
+    public TimeSpan? HalfOpenMaxWait { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Gets the adaptive threshold options.</summary>
     public AdaptiveThresholdOptions AdaptiveThreshold { get; set; } = new();
 

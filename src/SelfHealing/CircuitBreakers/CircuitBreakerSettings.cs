@@ -28,6 +28,7 @@ internal sealed class CircuitBreakerSettings
         OnStateChanged = options.OnStateChanged;
         HealthWhenOpen = options.HealthWhenOpen;
         ConsecutiveFailuresToOpen = options.ConsecutiveFailuresToOpen;
+        HalfOpenMaxWait = options.HalfOpenMaxWait;
         _resultClassifiers = [.. options.ResultClassifiers];
         HasResultClassifiers = _resultClassifiers.Length > 0;
         TracksDuration = options.SlowCallDurationThreshold is not null;
@@ -67,6 +68,8 @@ internal sealed class CircuitBreakerSettings
     public Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus HealthWhenOpen { get; }
 
     public int ConsecutiveFailuresToOpen { get; }
+
+    public TimeSpan? HalfOpenMaxWait { get; }
 
     public bool HasResultClassifiers { get; }
 

@@ -46,6 +46,7 @@ public sealed record CircuitStateChanged(
             CircuitTransitionCause.Reset => "reset by hand",
             CircuitTransitionCause.Isolated => "isolated by hand",
             CircuitTransitionCause.Disabled => "disabled by hand",
+            CircuitTransitionCause.ProbesTimedOut => string.Create(c, $"{d.ProbesFailed} of {d.ProbesSucceeded + d.ProbesFailed} half-open probes failed or did not complete in time"),
             CircuitTransitionCause.ConsecutiveFailures => string.Create(c, $"{d.Calls} calls in a row failed"),
             _ => cause.ToString(),
         };

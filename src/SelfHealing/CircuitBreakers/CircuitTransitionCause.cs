@@ -29,4 +29,7 @@ public enum CircuitTransitionCause
 
     /// <summary><see cref="CircuitBreakerOptions.ConsecutiveFailuresToOpen"/> calls in a row failed.</summary>
     ConsecutiveFailures = 8,
+
+    /// <summary>A half-open probe had not completed within <see cref="CircuitBreakerOptions.HalfOpenMaxWait"/>; it counts as failed.</summary>
+    ProbesTimedOut = 9,
 }
