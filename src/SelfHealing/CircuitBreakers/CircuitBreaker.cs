@@ -175,6 +175,11 @@ public sealed partial class CircuitBreaker : IDisposable
 
         CircuitBreakerSettings settings = Volatile.Read(ref _settings);
         long started = settings.TracksDuration ? _time.GetTimestamp() : 0;
+        if (settings.Timeout is { } timeout)
+        {
+            return ExecuteWithTimeoutAsync(operation, state, word, started, settings, timeout, cancellationToken);
+        }
+
         ValueTask<TResult> pending;
         try
         {

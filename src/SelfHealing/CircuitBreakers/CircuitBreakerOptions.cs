@@ -28,6 +28,15 @@ public sealed class CircuitBreakerOptions
     /// <value>Default 10; allowed 0 to 1,000,000.</value>
     public int ConsecutiveFailuresToOpen { get; set; } = 10;
 
+    /// <summary>
+    /// Gets or sets how long a call may run: past it the operation's token is cancelled, the caller gets a failure with
+    /// a <see cref="CircuitTimeoutException"/> (the throwing API throws it; a fallback answers it) even if the operation
+    /// ignores the token, and the call counts as a <see cref="CallOutcome.Timeout"/>. <see langword="null"/> sets no
+    /// timeout (the fastest setting: no timer per call).
+    /// </summary>
+    /// <value>Default <see langword="null"/>; allowed 1 ms to 1 day.</value>
+    public TimeSpan? Timeout { get; set; }
+
     /// <summary>Gets or sets the kind of sliding window.</summary>
     /// <value>Default <see cref="SlidingWindowKind.TimeBased"/>.</value>
     public SlidingWindowKind WindowKind { get; set; } = SlidingWindowKind.TimeBased;

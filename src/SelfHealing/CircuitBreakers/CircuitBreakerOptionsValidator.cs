@@ -49,6 +49,11 @@ public sealed class CircuitBreakerOptionsValidator : IValidateOptions<CircuitBre
         errors.Range(nameof(o.HalfOpenProbes), o.HalfOpenProbes, 1, CircuitBreakerDefaults.MaxHalfOpenProbes);
         errors.Positive(nameof(o.HalfOpenSuccessRatio), o.HalfOpenSuccessRatio);
         errors.Defined(nameof(o.HealthWhenOpen), o.HealthWhenOpen);
+        if (o.Timeout is { } timeout)
+        {
+            errors.Range(nameof(o.Timeout), timeout, CircuitBreakerDefaults.MinDuration, CircuitBreakerDefaults.MaxDuration);
+        }
+
         if (o.HalfOpenMaxWait is { } maxWait)
         {
             errors.Range(nameof(o.HalfOpenMaxWait), maxWait, CircuitBreakerDefaults.MinDuration, CircuitBreakerDefaults.MaxDuration);

@@ -29,6 +29,7 @@ internal sealed class CircuitBreakerSettings
         HealthWhenOpen = options.HealthWhenOpen;
         ConsecutiveFailuresToOpen = options.ConsecutiveFailuresToOpen;
         HalfOpenMaxWait = options.HalfOpenMaxWait;
+        Timeout = options.Timeout;
         _resultClassifiers = [.. options.ResultClassifiers];
         HasResultClassifiers = _resultClassifiers.Length > 0;
         TracksDuration = options.SlowCallDurationThreshold is not null;
@@ -70,6 +71,8 @@ internal sealed class CircuitBreakerSettings
     public int ConsecutiveFailuresToOpen { get; }
 
     public TimeSpan? HalfOpenMaxWait { get; }
+
+    public TimeSpan? Timeout { get; }
 
     public bool HasResultClassifiers { get; }
 
