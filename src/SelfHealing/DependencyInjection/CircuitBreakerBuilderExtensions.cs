@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using SelfHealing.CircuitBreakers;
 using SelfHealing;
+using SelfHealing.CircuitBreakers;
 using SelfHealing.DependencyInjection;
+using SelfHealing.Health;
 
 #pragma warning disable IDE0130 // Extension methods live in the DI namespace, where users look for them.
 namespace Microsoft.Extensions.DependencyInjection;
@@ -51,7 +52,7 @@ public static class CircuitBreakerBuilderExtensions
             HealthCheckPrefix + name,
             sp => new CircuitBreakerHealthCheck(sp.GetRequiredService<CircuitBreakerRegistry>(), name),
             failureStatus: null,
-            tags: [SelfHealingServiceCollectionExtensions.HealthCheckTag]));
+            tags: [SelfHealingServiceCollectionExtensions.HealthCheckTag, HealthMonitor.BreakerStateTag]));
         return builder;
     }
 }

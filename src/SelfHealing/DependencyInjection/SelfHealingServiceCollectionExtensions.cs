@@ -124,7 +124,7 @@ public static class SelfHealingServiceCollectionExtensions
             CircuitBreakersHealthCheckName,
             sp => new CircuitBreakerHealthCheck(sp.GetRequiredService<CircuitBreakerRegistry>()),
             failureStatus: null,
-            tags: [HealthCheckTag]));
+            tags: [HealthCheckTag, HealthMonitor.BreakerStateTag]));
 
         AddSectionOptions<MetricsCollectorOptions, MetricsCollectorOptionsValidator>(services, MetricsCollectorOptionsValidator.Section);
         services.TryAddSingleton(sp => new MetricsCollector(

@@ -43,16 +43,20 @@ internal sealed class ComponentState
     private TimeSpan _lastDuration;
     private bool _seen;
 
-    public ComponentState(string name, HealthCheckRegistration? registration, HealthComponentOptions? component, HealthMonitorOptions options)
+    public ComponentState(string name, HealthCheckRegistration? registration, HealthComponentOptions? component, HealthMonitorOptions options, IEnumerable<string>? impliedDependsOn = null)
     {
         Name = name;
         Registration = registration;
         HasProbe = component?.HasProbe ?? false;
-        DependsOn = component?.DependsOn.ToArray() ?? [];
+        DependsOn = [.. (component?.DependsOn ?? []).Union(impliedDependsOn ?? [], StringComparer.Ordinal)];
+        FollowsBreakers = registration?.Tags.Contains(HealthMonitor.BreakerStateTag) ?? false;
         Sources = component?.Metrics.ToArray() ?? [];
         _thresholds = component?.Thresholds.ToDictionary(t => t.Key, t => new ThresholdTracker(t.Key, t.Value), StringComparer.Ordinal)
             ?? new Dictionary<string, ThresholdTracker>(StringComparer.Ordinal);
-        _check = registration is null ? null : new CheckStatusTracker(name, options.OutcomesToWorsen, options.OutcomesToRecover);
+        // A breaker's state is already debounced by the breaker: each outcome is taken at once.
+        _check = registration is null ? null
+            : FollowsBreakers ? new CheckStatusTracker(name, 1, 1)
+            : new CheckStatusTracker(name, options.OutcomesToWorsen, options.OutcomesToRecover);
         _probe = HasProbe ? new CheckStatusTracker($"{name} probe", options.OutcomesToWorsen, options.OutcomesToRecover) : null;
         _history = new HealthSample?[options.HistorySize];
         _predictionSamples = options.PredictionSamples;
@@ -66,6 +70,9 @@ internal sealed class ComponentState
     public HealthCheckRegistration? Registration { get; }
 
     public bool HasProbe { get; }
+
+    /// <summary>Gets whether the component's check reads circuit breakers' state (<see cref="HealthMonitor.BreakerStateTag"/>).</summary>
+    public bool FollowsBreakers { get; }
 
     public IReadOnlyList<string> DependsOn { get; }
 

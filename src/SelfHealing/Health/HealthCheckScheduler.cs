@@ -64,6 +64,19 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
         return Task.WhenAll(entries.Select(e => e.RunAsync()));
     }
 
+    /// <summary>
+    /// Runs the named check once more, starting after this call: a run already going may have read the state
+    /// before a change, so the new run starts when it ends (requests made meanwhile share that one run).
+    /// </summary>
+    /// <returns>A task that ends when that run has ended; completed at once for an unknown name.</returns>
+    public Task RunAfresh(string name)
+    {
+        lock (_gate)
+        {
+            return _entries.TryGetValue(name, out Entry? entry) ? entry.RunAfresh() : Task.CompletedTask;
+        }
+    }
+
     /// <summary>A task that ends when the named check's current run (if any) has ended and its next run is scheduled.</summary>
     public Task WhenIdle(string name)
     {
@@ -105,6 +118,7 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
         private readonly Lock _gate = new();
         private TimeSpan _interval;
         private Task _running = Task.CompletedTask;
+        private Task? _again;
 
         public Entry(HealthCheckScheduler owner, Func<CancellationToken, Task> run, TimeSpan interval)
         {
@@ -140,6 +154,34 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
         }
 
         public void Stop() => _timer.Dispose();
+
+        public Task RunAfresh()
+        {
+            lock (_gate)
+            {
+                if (_running.IsCompleted || _owner._stopping.IsCancellationRequested)
+                {
+                    return RunAsync();
+                }
+
+                return _again ??= _running.ContinueWith(
+                    static (_, state) => ((Entry)state!).StartAgain(),
+                    this,
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default).Unwrap();
+            }
+        }
+
+        private Task StartAgain()
+        {
+            lock (_gate)
+            {
+                _again = null;
+            }
+
+            return RunAsync();
+        }
 
         public Task RunAsync()
         {

@@ -9,14 +9,21 @@ public sealed partial class HealthMonitor
     private Dictionary<string, ComponentState> BuildComponents()
     {
         var registrations = _checks.Registrations.Where(r => !r.Tags.Contains(OwnCheckTag)).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        // The check of every breaker sees what each breaker's own check sees: it depends on them, so one breaker
+        // opening has one root cause (that breaker), not two.
+        string[] breakerChecks = [.. registrations.Values
+            .Where(r => r.Tags.Contains(BreakerStateTag) && r.Name != AllBreakersCheckName)
+            .Select(r => r.Name)];
         var states = new Dictionary<string, ComponentState>(StringComparer.Ordinal);
         foreach (string name in registrations.Keys.Union(_options.Components.Keys, StringComparer.Ordinal))
         {
+            HealthCheckRegistration? registration = registrations.GetValueOrDefault(name);
             states[name] = new ComponentState(
                 name,
-                registrations.GetValueOrDefault(name),
+                registration,
                 _options.Components.TryGetValue(name, out HealthComponentOptions? declared) ? declared : null,
-                _options);
+                _options,
+                name == AllBreakersCheckName && registration?.Tags.Contains(BreakerStateTag) == true ? breakerChecks : null);
         }
 
         var errors = new OptionErrors(HealthMonitorOptionsValidator.Section);

@@ -156,8 +156,10 @@ public sealed partial class HealthMonitor
             }
             else
             {
+                // Trouble explained upstream, and a breaker handling an outage (it warned itself), are news, not alarms.
                 AlertSeverity severity = affectedBy.Count > 0 ? AlertSeverity.Info
-                    : evaluation.After == HealthLevel.Degraded ? AlertSeverity.Warning : AlertSeverity.Critical;
+                    : evaluation.After == HealthLevel.Degraded ? (state.FollowsBreakers ? AlertSeverity.Info : AlertSeverity.Warning)
+                    : AlertSeverity.Critical;
                 string affected = affectedBy.Count > 0 ? $" (affected by {string.Join(", ", affectedBy)})" : "";
                 _alerter.Raise(key, name, AlertKind.Status, severity, $"{name} is {evaluation.After}: {evaluation.Reason}{affected}");
             }

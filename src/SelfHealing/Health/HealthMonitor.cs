@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SelfHealing.CircuitBreakers;
 using SelfHealing.Events;
 using SelfHealing.Metrics;
 
@@ -24,9 +25,19 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
     /// <summary>The tag of health checks the monitor does not run: its own views, which would otherwise watch themselves.</summary>
     public const string OwnCheckTag = "selfhealing-monitor";
 
+    /// <summary>
+    /// The tag of health checks that report circuit breakers' state (SelfHealing's breaker checks carry it). The
+    /// breaker already debounces its state, so the monitor takes each outcome of such a check at once (no
+    /// <see cref="HealthMonitorOptions.OutcomesToWorsen"/> rule), checks it again as soon as a breaker changes
+    /// state (from the <see cref="CircuitBreakers.CircuitStateChanged"/> events, not on the next interval), and
+    /// alerts a Degraded breaker at <see cref="AlertSeverity.Info"/>: the breaker has logged its own warning.
+    /// </summary>
+    public const string BreakerStateTag = "selfhealing-breaker-state";
+
     /// <summary>The source name on the events the monitor publishes.</summary>
     public const string EventSource = "health";
 
+    private const string AllBreakersCheckName = SelfHealingServiceCollectionExtensions.CircuitBreakersHealthCheckName;
     private static readonly IReadOnlyDictionary<string, ComponentState> NoComponents = new Dictionary<string, ComponentState>();
     private readonly HealthMonitorOptions _options;
     private readonly HealthCheckServiceOptions _checks;
@@ -42,6 +53,8 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
     private IReadOnlyDictionary<string, ComponentState> _states = NoComponents;
     private HealthCheckScheduler? _scheduler;
     private Task _signalLoop = Task.CompletedTask;
+    private EventSubscription? _breakerNews;
+    private Task _breakerLoop = Task.CompletedTask;
 
     /// <summary>Creates a monitor.</summary>
     /// <param name="options">The monitor's options.</param>
@@ -159,6 +172,13 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
         }
 
         _signalLoop = Task.Run(ReadSignalsAsync, CancellationToken.None);
+        ComponentState[] followers = [.. states.Values.Where(s => s.FollowsBreakers)];
+        if (_hub is not null && followers.Length > 0)
+        {
+            _breakerNews = _hub.Subscribe("health-breakers", static e => e is CircuitStateChanged);
+            _breakerLoop = Task.Run(() => FollowBreakersAsync(_breakerNews, scheduler, followers), CancellationToken.None);
+        }
+
         return Task.CompletedTask;
     }
 
@@ -188,10 +208,13 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _signals.Writer.TryComplete();
+        _breakerNews?.Dispose();
         if (Interlocked.Exchange(ref _scheduler, null) is { } scheduler)
         {
             await scheduler.DisposeAsync().ConfigureAwait(false); // cancels running checks, so a signal waiting on one ends
         }
+
+        await _breakerLoop.ConfigureAwait(false);
 
         await _signalLoop.ConfigureAwait(false);
         await _alerter.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -200,9 +223,36 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
-    [LoggerMessage(EventId = 4001, Level = LogLevel.Warning, Message = "Component {Component} went from {Previous} to {Level}: {Reason}")]
+    // Every breaker transition checks the breaker checks again, dependencies first (the check of every breaker
+    // after each breaker's own, so its root cause is known when it changes). News arriving meanwhile is taken
+    // in one pass.
+    private static async Task FollowBreakersAsync(EventSubscription news, HealthCheckScheduler scheduler, ComponentState[] followers)
+    {
+        var names = followers.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        string[] first = [.. followers.Where(f => !f.DependsOn.Any(names.Contains)).Select(f => f.Name)];
+        string[] then = [.. followers.Where(f => f.DependsOn.Any(names.Contains)).Select(f => f.Name)];
+        while (await news.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (news.Reader.TryRead(out _))
+            {
+            }
+
+            try
+            {
+                await Task.WhenAll(first.Select(scheduler.RunAfresh)).ConfigureAwait(false);
+                await Task.WhenAll(then.Select(scheduler.RunAfresh)).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // A run that failed is retried by its interval; following the breakers goes on.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 4001, Level = LogLevel.Debug, Message = "Component {Component} went from {Previous} to {Level}: {Reason}")]
     private static partial void LogWorsened(ILogger logger, string component, HealthLevel previous, HealthLevel level, string reason);
 
-    [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Component {Component} went from {Previous} to {Level}: {Reason}")]
+    [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Component {Component} went from {Previous} to {Level}: {Reason}")]
     private static partial void LogImproved(ILogger logger, string component, HealthLevel previous, HealthLevel level, string reason);
 }

@@ -80,6 +80,27 @@ public sealed partial class RecoveryManager
                 return running;
             }
 
+            // A component the manager cannot act on has no run to start: its trouble goes into the incident of
+            // the upstream component it is affected by (one root cause, one incident), or into its own open
+            // incident, which waits for it to recover.
+            if (level is not null && !_components.ContainsKey(component))
+            {
+                IReadOnlyList<string> upstream = affectedBy ?? _monitor.GetHealth(component)?.AffectedBy ?? [];
+                if (upstream.FirstOrDefault(_open.ContainsKey) is { } root && root != component)
+                {
+                    var joined = _joined.TryGetValue(root, out HashSet<string>? seen) ? seen : _joined[root] = new HashSet<string>(StringComparer.Ordinal);
+                    joined.Add(component);
+                    Announce(_open[root].Note(now, "event", $"{message} (affected by {root}: part of this incident)"), notify: false);
+                    return null;
+                }
+
+                if (_open.TryGetValue(component, out IncidentRecord? watched))
+                {
+                    Announce(watched.Note(now, "event", message), notify: false);
+                    return null;
+                }
+            }
+
             if (!_open.TryGetValue(component, out IncidentRecord? record))
             {
                 record = new IncidentRecord(Diagnose(component, failureType, level, affectedBy ?? _monitor.GetHealth(component)?.AffectedBy ?? [], message, now));
@@ -197,7 +218,7 @@ public sealed partial class RecoveryManager
 
         if (!_components.TryGetValue(component, out Healable? target))
         {
-            Close(record, IncidentStatus.Escalated, "escalation", $"{component} is not a healable component: a human has to act.");
+            Note(record, "diagnosis", $"{component} is not a healable component: nothing to act on; the incident stays open until it recovers.");
             return;
         }
 
@@ -540,6 +561,22 @@ public sealed partial class RecoveryManager
         if (evicted is not null)
         {
             Persist(evicted, delete: true);
+        }
+
+        // Components that were part of this incident and are still in trouble now stand on their own.
+        string[] joined;
+        lock (_gate)
+        {
+            joined = _joined.Remove(closed.Component, out HashSet<string>? seen) ? [.. seen] : [];
+        }
+
+        RecoveryOptions options = Options;
+        foreach (string component in joined)
+        {
+            if (_monitor.GetHealth(component) is { } health && health.Level >= options.TriggerLevel)
+            {
+                Trigger(component, health.Level.ToString(), health.Level, health.AffectedBy, $"{component} is still {health.Level} after the incident on {closed.Component} closed: {health.Reason}");
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
+using SelfHealing.CircuitBreakers;
 using SelfHealing.Configuration;
 using SelfHealing.Events;
 using SelfHealing.Health;
@@ -350,13 +351,51 @@ public sealed class RecoveryManagerTests
     }
 
     [Fact]
-    public async Task A_component_that_is_not_healable_gets_an_escalated_incident()
+    public async Task A_component_that_is_not_healable_gets_one_open_incident_that_resolves_when_it_recovers()
     {
         using var h = new RecoveryHarness(_ => { });
         await h.StartAsync();
         await h.SetAsync("db", HealthStatus.Unhealthy);
+        const string Watching = "db is not a healable component: nothing to act on; the incident stays open until it recovers.";
+        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "db" && i.Timeline[^1].Message == Watching));
+        await h.SetAsync("db", HealthStatus.Degraded);
+        await h.SetAsync("db", HealthStatus.Unhealthy); // more news of the same trouble: no second incident, no escalation
+        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Single().Timeline.Count(e => e.Message == Watching) == 1
+            && h.Manager.OpenIncidents.Single().Timeline.Any(e => e.Kind == "event" && e.Message.StartsWith("db is Critical", StringComparison.Ordinal)));
+        await h.SetAsync("db", HealthStatus.Healthy);
         Incident incident = await h.ClosedAsync("db");
-        (incident.Status, incident.Timeline[^1].Message).Should().Be((IncidentStatus.Escalated, "db is not a healable component: a human has to act."));
+        (incident.Status, incident.Timeline[^1].Message).Should().Be((IncidentStatus.Resolved, "db is Healthy again without an action."));
+        h.Sink.Received.Should().NotContain(i => i.Status == IncidentStatus.Escalated);
+        h.Manager.IncidentHistory.Should().ContainSingle();
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task One_breaker_seen_by_two_checks_is_one_incident()
+    {
+        using var h = new RecoveryHarness(b => b.AddCircuitBreaker("ledger", o =>
+        {
+            o.MinimumThroughput = 1;
+            o.BreakDuration = TimeSpan.FromSeconds(5);
+            o.HealthWhenOpen = HealthStatus.Unhealthy;
+        }));
+        await h.StartAsync();
+        CircuitBreaker ledger = h.Services.GetRequiredKeyedService<CircuitBreaker>("ledger");
+
+        await ledger.ExecuteAsync<int>(_ => throw new InvalidOperationException());
+        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Timeline.Any(e => e.Message.Contains("part of this incident", StringComparison.Ordinal))));
+        Incident open = h.Manager.OpenIncidents.Should().ContainSingle().Subject;
+        (open.Component, open.RootCause).Should().Be(("circuit-breaker:ledger", "circuit-breaker:ledger"));
+        open.Timeline.Should().Contain(e => e.Message.StartsWith("selfhealing-circuit-breakers is Critical", StringComparison.Ordinal));
+
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        await ledger.ExecuteAsync(_ => new ValueTask<int>(1));
+        Incident closed = await h.ClosedAsync("circuit-breaker:ledger");
+        closed.Status.Should().Be(IncidentStatus.Resolved);
+        await h.AdvanceUntilAsync(() => h.Monitor.GetHealth("selfhealing-circuit-breakers")?.Level == HealthLevel.Healthy, TimeSpan.FromSeconds(5));
+        h.Manager.OpenIncidents.Should().BeEmpty();
+        h.Manager.IncidentHistory.Should().ContainSingle("the check of every breaker saw the same root cause");
+        h.Sink.Received.Should().NotContain(i => i.Status == IncidentStatus.Escalated);
         await h.StopAsync();
     }
 
