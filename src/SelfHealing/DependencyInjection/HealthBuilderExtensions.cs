@@ -97,6 +97,7 @@ public static class HealthBuilderExtensions
 
             IEnumerable<string> components = options.Registrations
                 .Where(r => !r.Tags.Contains(SelfHealingServiceCollectionExtensions.HealthCheckTag)) // ours already show our state
+                .Where(r => HealthMonitor.Watches(r, monitor))
                 .Select(r => r.Name)
                 .Union(monitor.Components.Keys, StringComparer.Ordinal)
                 .ToList();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace SelfHealing.Health;
@@ -8,7 +9,7 @@ public sealed partial class HealthMonitor
     // a declared component with a registration's name is that registration, with its thresholds and dependencies.
     private Dictionary<string, ComponentState> BuildComponents()
     {
-        var registrations = _checks.Registrations.Where(r => !r.Tags.Contains(OwnCheckTag)).ToDictionary(r => r.Name, StringComparer.Ordinal);
+        var registrations = _checks.Registrations.Where(r => Watches(r, _options)).ToDictionary(r => r.Name, StringComparer.Ordinal);
         // The check of every breaker sees what each breaker's own check sees: it depends on them, so one breaker
         // opening has one root cause (that breaker), not two.
         string[] breakerChecks = [.. registrations.Values
@@ -52,6 +53,13 @@ public sealed partial class HealthMonitor
 
         return states;
     }
+
+    /// <summary>Whether the monitor watches a health check registration: not its own views; the app's checks unless told not to.</summary>
+    internal static bool Watches(HealthCheckRegistration registration, HealthMonitorOptions options) =>
+        !registration.Tags.Contains(OwnCheckTag)
+        && (options.WatchHealthChecks
+            || registration.Tags.Contains(SelfHealingServiceCollectionExtensions.HealthCheckTag)
+            || options.Components.ContainsKey(registration.Name));
 
     private static string KnownNames(Dictionary<string, ComponentState> states) =>
         states.Count == 0 ? "no component is registered" : $"one of {string.Join(", ", states.Keys.Order(StringComparer.Ordinal))}";

@@ -48,6 +48,14 @@ public sealed class HealthMonitorOptions
     /// <value>Default 10 seconds; allowed zero to 1 hour.</value>
     public TimeSpan PredictionInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Gets or sets whether the monitor watches every health check the app registered. When <see langword="false"/>
+    /// it watches only SelfHealing's own checks (the breakers') and the components declared with
+    /// <c>AddHealthComponent</c> or in configuration (a declared name that is a health check's is still run).
+    /// </summary>
+    /// <value>Default <see langword="true"/>: each check runs every <see cref="DefaultInterval"/> in the background.</value>
+    public bool WatchHealthChecks { get; set; } = true;
+
     /// <summary>Gets or sets whether each component's view is registered as its own health check, <c>selfhealing-health:{name}</c>.</summary>
     /// <value>Default <see langword="true"/>.</value>
     public bool ExposeComponentChecks { get; set; } = true;

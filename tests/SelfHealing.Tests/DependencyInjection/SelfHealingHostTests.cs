@@ -159,6 +159,30 @@ public sealed class SelfHealingHostTests
     }
 
     [Fact]
+    public async Task The_monitor_can_leave_the_apps_own_health_checks_alone()
+    {
+        HostApplicationBuilder builder = CreateBuilder();
+        int dbRuns = 0;
+        builder.Services.AddHealthChecks()
+            .AddCheck("db", () => { Interlocked.Increment(ref dbRuns); return HealthCheckResult.Healthy(); })
+            .AddCheck("orders", () => HealthCheckResult.Healthy());
+        builder.Services.AddSelfHealing(b => b
+            .ConfigureHealth(o => o.WatchHealthChecks = false)
+            .AddHealthComponent("orders", _ => { })   // declared: still watched
+            .AddCircuitBreaker("payments"));
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        var monitor = host.Services.GetRequiredService<HealthMonitor>();
+        await monitor.CheckNowAsync();
+
+        monitor.Components.Select(c => c.Name).Should().BeEquivalentTo("orders", "circuit-breaker:payments", "selfhealing-circuit-breakers");
+        dbRuns.Should().Be(0, "the monitor does not run a check the app did not hand it");
+        host.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations.Select(r => r.Name)
+            .Should().Contain("selfhealing-health:orders").And.NotContain("selfhealing-health:db");
+        await host.StopAsync();
+    }
+
+    [Fact]
     public async Task A_breaker_the_app_cannot_do_without_can_report_unhealthy_when_open()
     {
         HostApplicationBuilder builder = CreateBuilder();
