@@ -7,6 +7,9 @@ public sealed partial class CircuitBreaker
     [LoggerMessage(EventId = 2001, Level = LogLevel.Warning, Message = "Circuit {CircuitName} opened for {BreakDuration}: {Reason}")]
     private static partial void LogOpened(ILogger logger, string circuitName, TimeSpan breakDuration, string reason);
 
+    [LoggerMessage(EventId = 2008, Level = LogLevel.Information, Message = "Circuit {CircuitName} is still failing and opened again for {BreakDuration}: {Reason}")]
+    private static partial void LogReopened(ILogger logger, string circuitName, TimeSpan breakDuration, string reason);
+
     [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Circuit {CircuitName} is half-open: {Reason}")]
     private static partial void LogHalfOpened(ILogger logger, string circuitName, string reason);
 

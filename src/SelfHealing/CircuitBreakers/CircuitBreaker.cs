@@ -767,7 +767,7 @@ public sealed partial class CircuitBreaker : IDisposable
                 _instrumentation.CircuitTransitions.Add(1, _nameTag, new KeyValuePair<string, object?>(SelfHealingMeter.StateTag, StateTagValues[(int)to]));
             }
 
-            Log(to, breakDuration, cause, failureRatio, details);
+            Log(from, to, breakDuration, cause, failureRatio, details);
         }
 
         return true;
@@ -793,9 +793,11 @@ public sealed partial class CircuitBreaker : IDisposable
         }
     }
 
-    private void Log(CircuitState to, TimeSpan? breakDuration, CircuitTransitionCause cause, double failureRatio, in CircuitTransitionDetails details)
+    // One outage, one warning: opening from Closed warns; opening again after failed probes is the same outage.
+    private void Log(CircuitState from, CircuitState to, TimeSpan? breakDuration, CircuitTransitionCause cause, double failureRatio, in CircuitTransitionDetails details)
     {
-        LogLevel level = to is CircuitState.HalfOpen or CircuitState.Closed ? LogLevel.Information : LogLevel.Warning;
+        bool reopened = to == CircuitState.Open && from == CircuitState.HalfOpen;
+        LogLevel level = to is CircuitState.HalfOpen or CircuitState.Closed || reopened ? LogLevel.Information : LogLevel.Warning;
         if (!_logger.IsEnabled(level))
         {
             return; // the reason is only put into words for a logger that will write it
@@ -804,6 +806,9 @@ public sealed partial class CircuitBreaker : IDisposable
         string reason = CircuitStateChanged.Describe(cause, failureRatio, details);
         switch (to)
         {
+            case CircuitState.Open when reopened:
+                LogReopened(_logger, Name, breakDuration!.Value, reason);
+                break;
             case CircuitState.Open:
                 LogOpened(_logger, Name, breakDuration!.Value, reason);
                 break;
