@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SelfHealing.AspNetCore;
 using SelfHealing.CircuitBreakers;
@@ -14,10 +16,15 @@ namespace SelfHealing.AspNetCore.Tests;
 
 public sealed class HealthEndpointTests
 {
-    private static async Task<WebApplication> StartAsync(Action<WebApplication> map, HealthStatus whenOpen = HealthStatus.Degraded)
+    private static async Task<WebApplication> StartAsync(Action<WebApplication> map, HealthStatus whenOpen = HealthStatus.Degraded, FakeLogCollector? logs = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateBuilder();
         builder.WebHost.UseTestServer();
+        if (logs is not null)
+        {
+            builder.Logging.ClearProviders().AddProvider(new FakeLoggerProvider(logs));
+        }
+
         builder.Services.AddSingleton<TimeProvider>(new FakeTimeProvider());
         builder.Services.AddHealthChecks().AddCheck("disk", () => HealthCheckResult.Healthy("12 GB free", new Dictionary<string, object> { ["freeGb"] = 12.5, ["mount"] = "/" }));
         builder.Services.AddSelfHealing(b => b
@@ -89,5 +96,28 @@ public sealed class HealthEndpointTests
         await using WebApplication app = await StartAsync(_ => { });
         Action empty = () => app.MapSelfHealingHealthChecks(" ");
         empty.Should().Throw<ArgumentException>().Which.ParamName.Should().Be("pattern");
+
+        WebApplicationBuilder bare = WebApplication.CreateBuilder();
+        bare.WebHost.UseTestServer();
+        await using WebApplication without = bare.Build();
+        Action unregistered = () => without.MapSelfHealingHealthChecks("/health");
+        unregistered.Should().Throw<InvalidOperationException>().WithMessage("*call builder.Services.AddSelfHealing() first*");
+    }
+
+    [Fact]
+    public async Task A_degraded_app_probed_again_and_again_logs_no_line_per_probe()
+    {
+        var logs = new FakeLogCollector();
+        await using WebApplication app = await StartAsync(a => a.MapSelfHealingHealthChecks("/health"), logs: logs);
+        HttpClient client = app.GetTestClient();
+        await app.Services.GetRequiredKeyedService<CircuitBreaker>("weather").ExecuteAsync<int>(_ => throw new InvalidOperationException("down"));
+
+        for (int probe = 0; probe < 20; probe++)
+        {
+            (await client.GetAsync("/health")).StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        logs.GetSnapshot().Where(l => l.Level >= LogLevel.Warning).Select(l => l.Id.Id).Should().Equal([2001], "the breaker warned once when it opened; probes add nothing");
+        (await client.GetAsync("/health")).Headers.CacheControl!.NoStore.Should().BeTrue();
     }
 }

@@ -126,6 +126,11 @@ public static class SelfHealingServiceCollectionExtensions
             failureStatus: null,
             tags: [HealthCheckTag, HealthMonitor.BreakerStateTag]));
 
+        services.TryAddSingleton(sp => new QuietHealthCheckService(
+            sp.GetRequiredService<IOptions<HealthCheckServiceOptions>>(),
+            sp.GetRequiredService<IServiceScopeFactory>(),
+            sp.GetRequiredService<TimeProvider>()));
+
         AddSectionOptions<MetricsCollectorOptions, MetricsCollectorOptionsValidator>(services, MetricsCollectorOptionsValidator.Section);
         services.TryAddSingleton(sp => new MetricsCollector(
             sp.GetRequiredService<IOptions<MetricsCollectorOptions>>(),
