@@ -104,10 +104,18 @@ public sealed class EventSubscription : IDisposable
         _bestEffort.Writer.TryComplete();
     }
 
-    /// <summary>Reads two channels as one, guaranteed events first.</summary>
+    /// <summary>
+    /// Reads two channels as one, guaranteed events first. Waiting on both keeps at most one waiter queued on each
+    /// channel: a waiter that did not win is kept for the next wait instead of being left behind (a channel keeps
+    /// every waiter until data arrives, so a new one per wake-up piled up on the idle channel).
+    /// </summary>
     private sealed class MergedReader(ChannelReader<SelfHealingEvent> first, ChannelReader<SelfHealingEvent> second)
         : ChannelReader<SelfHealingEvent>
     {
+        private readonly Lock _gate = new();
+        private Task<bool>? _firstWait;
+        private Task<bool>? _secondWait;
+
         public override Task Completion { get; } = Task.WhenAll(first.Completion, second.Completion);
 
         public override bool CanCount => true;
@@ -136,23 +144,16 @@ public sealed class EventSubscription : IDisposable
                     return false;
                 }
 
-                if (firstDone)
+                Task<bool> a;
+                Task<bool> b;
+                lock (_gate)
                 {
-                    return await second.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                    // Waiters are not tied to a caller's token, so one outlives a cancelled wait and is reused.
+                    a = _firstWait is { IsCompleted: false } pendingFirst ? pendingFirst : _firstWait = first.WaitToReadAsync(CancellationToken.None).AsTask();
+                    b = _secondWait is { IsCompleted: false } pendingSecond ? pendingSecond : _secondWait = second.WaitToReadAsync(CancellationToken.None).AsTask();
                 }
 
-                if (secondDone)
-                {
-                    return await first.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                Task<bool> a = first.WaitToReadAsync(cancellationToken).AsTask();
-                Task<bool> b = second.WaitToReadAsync(cancellationToken).AsTask();
-                Task<bool> done = await Task.WhenAny(a, b).ConfigureAwait(false);
-                if (done.IsCanceled)
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                }
+                await Task.WhenAny(a, b).WaitAsync(cancellationToken).ConfigureAwait(false);
 
                 // Loop: either data arrived or one channel completed; re-check both.
             }

@@ -86,15 +86,28 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops every timer and cancels running checks without waiting for them.</summary>
+    public void Cancel() => _ = Stop();
+
     /// <summary>Stops every timer, cancels running checks and waits for them to end.</summary>
     public async ValueTask DisposeAsync()
+    {
+        if (Stop() is { } entries)
+        {
+            await Task.WhenAll(entries.Select(e => e.Running)).ConfigureAwait(false);
+            _stopping.Dispose();
+        }
+    }
+
+    // The entries that were running, or null when already stopped.
+    private Entry[]? Stop()
     {
         Entry[] entries;
         lock (_gate)
         {
             if (_stopping.IsCancellationRequested)
             {
-                return;
+                return null;
             }
 
             _stopping.Cancel();
@@ -106,8 +119,7 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
             entry.Stop();
         }
 
-        await Task.WhenAll(entries.Select(e => e.Running)).ConfigureAwait(false);
-        _stopping.Dispose();
+        return entries;
     }
 
     private sealed class Entry

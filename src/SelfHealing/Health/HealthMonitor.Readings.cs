@@ -89,46 +89,31 @@ public sealed partial class HealthMonitor
         Apply(state, new ComponentReading(checkOutcome, probeOutcome, values, null, _time.GetElapsedTime(started)));
     }
 
-    [SuppressMessage("Design", "CA1031:Do not catch general exception types", Justification = "A failing probe is a health result, not an error of the monitor.")]
     private async Task<(HealthCheckOutcome Outcome, HealthMetrics? Metrics)> ProbeAsync(string name, CancellationToken stopping)
     {
         long started = _time.GetTimestamp();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        await using AsyncServiceScope scope = _scopes.CreateAsyncScope();
-        string? failure = null;
-        Exception? exception = null;
-        bool timedOut = false;
-        HealthMetrics? metrics = null;
-        try
-        {
-            IHealthProbe probe = scope.ServiceProvider.GetRequiredKeyedService<IHealthProbe>(name);
-            Task<HealthMetrics> running = Task.Run(() => probe.ProbeAsync(linked.Token).AsTask(), linked.Token);
-            try
+        ScopedOutcome<HealthMetrics> outcome = await _probeRuns.RunAsync<HealthMetrics>(
+            name,
+            _options.ProbeTimeout,
+            services =>
             {
-                metrics = await running.WaitAsync(_options.ProbeTimeout, _time, stopping).ConfigureAwait(false);
-            }
-            catch (TimeoutException)
-            {
-                await linked.CancelAsync().ConfigureAwait(false);
-                _ = running.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-                timedOut = true;
-                failure = $"the {name} probe did not answer within its timeout of {_options.ProbeTimeout}.";
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+                IHealthProbe probe = services.GetRequiredKeyedService<IHealthProbe>(name);
+                return token => probe.ProbeAsync(token).AsTask();
+            },
+            stopping).ConfigureAwait(false);
+        string? failure = outcome switch
         {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            exception = ex;
-            failure = $"the {name} probe threw {ex.GetType().Name}: {ex.Message}";
-        }
-
+            { StillRunningFor: { } running } => string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"the {name} probe has not answered since its timeout of {_options.ProbeTimeout} ({running.TotalSeconds:0.#} s ago it started); not started again until it does."),
+            { TimedOut: true } => $"the {name} probe did not answer within its timeout of {_options.ProbeTimeout}.",
+            { Error: { } ex } => $"the {name} probe threw {ex.GetType().Name}: {ex.Message}",
+            _ => null,
+        };
         HealthCheckResult result = failure is null
             ? HealthCheckResult.Healthy()
-            : new HealthCheckResult(HealthStatus.Unhealthy, failure, exception);
-        return (new HealthCheckOutcome(name, result, _time.GetElapsedTime(started), new HashSet<string>(), timedOut), failure is null ? metrics : null);
+            : new HealthCheckResult(HealthStatus.Unhealthy, failure, outcome.Error);
+        return (new HealthCheckOutcome(name, result, _time.GetElapsedTime(started), new HashSet<string>(), outcome.TimedOut), failure is null ? outcome.Value : null);
     }
 
     private void Apply(ComponentState state, ComponentReading reading)

@@ -34,8 +34,9 @@ public sealed partial class HealthMonitor
             errors.ThrowIfAny(nameof(signal));
         }
 
+        // Before the monitor starts (or after it stops) nobody reads signals: they do not apply.
         var handled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_signals.Writer.TryWrite((signal, handled)))
+        if (Volatile.Read(ref _scheduler) is null || !_signals.Writer.TryWrite((signal, handled)))
         {
             return false;
         }
@@ -60,8 +61,14 @@ public sealed partial class HealthMonitor
 
             if (signal is HealthSignal.Shutdown)
             {
-                return;
+                break;
             }
+        }
+
+        // Signals sent while the monitor stopped are answered: they did not apply.
+        while (_signals.Reader.TryRead(out (HealthSignal Signal, TaskCompletionSource<bool> Handled) late))
+        {
+            late.Handled.TrySetResult(false);
         }
     }
 

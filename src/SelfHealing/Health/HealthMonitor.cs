@@ -20,7 +20,7 @@ namespace SelfHealing.Health;
 /// will breach a threshold within the horizon are alerted before the breach and published as
 /// <see cref="BreachPredicted"/>. Registered and started by <c>AddSelfHealing()</c>.
 /// </summary>
-public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
+public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable, IDisposable
 {
     /// <summary>The tag of health checks the monitor does not run: its own views, which would otherwise watch themselves.</summary>
     public const string OwnCheckTag = "selfhealing-monitor";
@@ -42,7 +42,7 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
     private readonly HealthMonitorOptions _options;
     private readonly HealthCheckServiceOptions _checks;
     private readonly HealthCheckRunner _runner;
-    private readonly IServiceScopeFactory _scopes;
+    private readonly ScopedRuns _probeRuns;
     private readonly TimeProvider _time;
     private readonly IEventHub? _hub;
     private readonly IMetricsCollector? _collector;
@@ -83,8 +83,8 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
         HealthMonitorOptionsValidator.ThrowIfInvalid(options.Value);
         _options = options.Value.Copy();
         _checks = checks.Value;
-        _scopes = scopes;
         _runner = new HealthCheckRunner(scopes, timeProvider);
+        _probeRuns = new ScopedRuns(scopes, timeProvider);
         _time = timeProvider;
         _hub = hub;
         _collector = collector;
@@ -223,6 +223,18 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync() => await StopAsync(CancellationToken.None).ConfigureAwait(false);
 
+    /// <summary>
+    /// Stops without waiting (for a container disposed synchronously): timers stop, running checks are cancelled,
+    /// queued alerts are not delivered. Prefer <see cref="StopAsync"/> or <see cref="DisposeAsync"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        _signals.Writer.TryComplete();
+        _breakerNews?.Dispose();
+        Interlocked.Exchange(ref _scheduler, null)?.Cancel();
+        _ = _alerter.StopAsync(new CancellationToken(canceled: true));
+    }
+
     // Every breaker transition checks the breaker checks again, dependencies first (the check of every breaker
     // after each breaker's own, so its root cause is known when it changes). News arriving meanwhile is taken
     // in one pass.
@@ -233,13 +245,19 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable
         string[] then = [.. followers.Where(f => f.DependsOn.Any(names.Contains)).Select(f => f.Name)];
         while (await news.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (news.Reader.TryRead(out _))
-            {
-            }
-
             try
             {
-                await Task.WhenAll(first.Select(scheduler.RunAfresh)).ConfigureAwait(false);
+                // Each breaker's own check again while transitions keep coming, so the check of every breaker
+                // reads no newer state than they did.
+                while (news.Reader.TryRead(out _))
+                {
+                    while (news.Reader.TryRead(out _))
+                    {
+                    }
+
+                    await Task.WhenAll(first.Select(scheduler.RunAfresh)).ConfigureAwait(false);
+                }
+
                 await Task.WhenAll(then.Select(scheduler.RunAfresh)).ConfigureAwait(false);
             }
 #pragma warning disable CA1031 // A run that failed is retried by its interval; following the breakers goes on.

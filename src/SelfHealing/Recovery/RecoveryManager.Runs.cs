@@ -314,83 +314,94 @@ public sealed partial class RecoveryManager
             }
 
             Note(record, "coordination", $"lease on the shared {shared} granted until {lease.ExpiresAt:O}");
+        }
 
+        // From here the lease is given back whatever happens (a checkpoint, a restore or a check that throws, the
+        // manager stopping): a lease kept by a failed run would be renewed forever and no replica could heal.
+        bool recovered = false;
+        bool givenBack = false;
+        TimeSpan duration;
+        bool rolledBack = false;
+        try
+        {
             // Another replica may have fixed the shared target and given its lease back before this one asked.
-            if (await IsRecoveredAsync(target.Name, stopping).ConfigureAwait(false))
+            if (lease is not null && await IsRecoveredAsync(target.Name, stopping).ConfigureAwait(false))
             {
                 Note(record, "verification", $"{target.Name} already works again: an earlier holder of the lease acted; {strategy} is not needed");
+                givenBack = true;
                 await GiveBackAsync(record, lease, true, $"{target.Name} already recovered", stopping).ConfigureAwait(false);
                 record.Change(i => i with { Attempts = [.. i.Attempts, new RecoveryAttempt(strategy, attempt, true, TimeSpan.Zero) { LeftTo = EarlierHolder }] });
                 return true;
             }
-        }
 
-        ComponentCheckpoint? checkpoint = null;
-        if (options.Rollback && risk >= RiskLevel.Medium && target.Component.Capabilities.HasFlag(RecoveryCapabilities.Checkpoint))
-        {
-            checkpoint = await target.Component.CheckpointAsync(stopping).ConfigureAwait(false);
-            checkpoint = checkpoint.TakenAt == default ? checkpoint with { TakenAt = _time.GetUtcNow() } : checkpoint;
-        }
-
-        long started = _time.GetTimestamp();
-        Note(record, "action", $"{strategy}, attempt {attempt}{(checkpoint is null ? "" : ", after a checkpoint")}");
-        bool recovered = false;
-        long? configurationBefore = null;
-        try
-        {
-            if (throughConfiguration)
+            ComponentCheckpoint? checkpoint = null;
+            if (options.Rollback && risk >= RiskLevel.Medium && target.Component.Capabilities.HasFlag(RecoveryCapabilities.Checkpoint))
             {
-                configurationBefore = _configuration!.Current.Version;
-                ConfigSnapshot applied = _configuration.Update(
-                    plan.Parameters.ToDictionary(p => p.Key, p => (object)p.Value, StringComparer.Ordinal),
-                    ConfigSource.Recovery,
-                    reason: $"incident {record.Current.Id}: Reconfigure {target.Name}");
-                Note(record, "action", $"configuration version {applied.Version} applied: {string.Join(", ", plan.Parameters.Select(p => $"{p.Key}={p.Value}"))}");
-            }
-            else
-            {
-                await ActAsync(target.Component, strategy, plan, stopping).ConfigureAwait(false);
+                checkpoint = await target.Component.CheckpointAsync(stopping).ConfigureAwait(false);
+                checkpoint = checkpoint.TakenAt == default ? checkpoint with { TakenAt = _time.GetUtcNow() } : checkpoint;
             }
 
-            recovered = await VerifyAsync(target, options, stopping).ConfigureAwait(false);
-            Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-            throw;
-        }
+            long started = _time.GetTimestamp();
+            Note(record, "action", $"{strategy}, attempt {attempt}{(checkpoint is null ? "" : ", after a checkpoint")}");
+            long? configurationBefore = null;
+            try
+            {
+                if (throughConfiguration)
+                {
+                    configurationBefore = _configuration!.Current.Version;
+                    ConfigSnapshot applied = _configuration.Update(
+                        plan.Parameters.ToDictionary(p => p.Key, p => (object)p.Value, StringComparer.Ordinal),
+                        ConfigSource.Recovery,
+                        reason: $"incident {record.Current.Id}: Reconfigure {target.Name}");
+                    Note(record, "action", $"configuration version {applied.Version} applied: {string.Join(", ", plan.Parameters.Select(p => $"{p.Key}={p.Value}"))}");
+                }
+                else
+                {
+                    await ActAsync(target.Component, strategy, plan, stopping).ConfigureAwait(false);
+                }
+
+                recovered = await VerifyAsync(target, options, stopping).ConfigureAwait(false);
+                Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                throw;
+            }
 #pragma warning disable CA1031 // An action that throws is a failed attempt, recorded; the plan goes on.
-        catch (Exception ex)
+            catch (Exception ex)
 #pragma warning restore CA1031
-        {
-            Note(record, "action", $"{strategy} threw {ex.GetType().Name}: {ex.Message}");
-        }
-
-        TimeSpan duration = _time.GetElapsedTime(started);
-        bool rolledBack = false;
-        HealthLevel after = _monitor.GetHealth(target.Name)?.Level ?? before;
-        if (!recovered && after > before && options.Rollback && (checkpoint is not null || configurationBefore is not null))
-        {
-            var restored = new List<string>();
-            if (checkpoint is not null)
             {
-                await target.Component.RestoreAsync(checkpoint, stopping).ConfigureAwait(false);
-                restored.Add($"checkpoint of {checkpoint.TakenAt:O}");
+                Note(record, "action", $"{strategy} threw {ex.GetType().Name}: {ex.Message}");
             }
 
-            if (configurationBefore is { } version)
+            duration = _time.GetElapsedTime(started);
+            HealthLevel after = _monitor.GetHealth(target.Name)?.Level ?? before;
+            if (!recovered && after > before && options.Rollback && (checkpoint is not null || configurationBefore is not null))
             {
-                _configuration!.Rollback(version, $"incident {record.Current.Id}: {target.Name} went from {before} to {after} after {strategy}");
-                restored.Add($"configuration version {version}");
+                var restored = new List<string>();
+                if (checkpoint is not null)
+                {
+                    await target.Component.RestoreAsync(checkpoint, stopping).ConfigureAwait(false);
+                    restored.Add($"checkpoint of {checkpoint.TakenAt:O}");
+                }
+
+                if (configurationBefore is { } version)
+                {
+                    _configuration!.Rollback(version, $"incident {record.Current.Id}: {target.Name} went from {before} to {after} after {strategy}");
+                    restored.Add($"configuration version {version}");
+                }
+
+                rolledBack = true;
+                Note(record, "rollback", $"{target.Name} went from {before} to {after} after {strategy}: {string.Join(" and ", restored)} restored");
             }
-
-            rolledBack = true;
-            Note(record, "rollback", $"{target.Name} went from {before} to {after} after {strategy}: {string.Join(" and ", restored)} restored");
         }
-
-        if (lease is not null)
+        finally
         {
-            await GiveBackAsync(record, lease, recovered, $"{strategy} of {target.Name}: {(recovered ? "recovered" : "not recovered")}", stopping).ConfigureAwait(false);
+            if (lease is not null && !givenBack)
+            {
+                // Not the run's token: a stopping manager still hands the lease on.
+                await GiveBackAsync(record, lease, recovered, $"{strategy} of {target.Name}: {(recovered ? "recovered" : "not recovered")}", CancellationToken.None).ConfigureAwait(false);
+            }
         }
 
         var outcome = new RecoveryAttempt(strategy, attempt, recovered, duration, rolledBack);
@@ -570,13 +581,31 @@ public sealed partial class RecoveryManager
             joined = _joined.Remove(closed.Component, out HashSet<string>? seen) ? [.. seen] : [];
         }
 
-        RecoveryOptions options = Options;
         foreach (string component in joined)
         {
-            if (_monitor.GetHealth(component) is { } health && health.Level >= options.TriggerLevel)
+            _ = Task.Run(() => StandAloneIfStillBadAsync(component, closed.Component), CancellationToken.None);
+        }
+    }
+
+    // Checked now, not judged from the last view (which may predate the root's recovery): still in trouble, it gets
+    // its own incident.
+    private async Task StandAloneIfStillBadAsync(string component, string root)
+    {
+        try
+        {
+            if (await IsRecoveredAsync(component, _stopping.Token).ConfigureAwait(false))
             {
-                Trigger(component, health.Level.ToString(), health.Level, health.AffectedBy, $"{component} is still {health.Level} after the incident on {closed.Component} closed: {health.Reason}");
+                return;
             }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (_monitor.GetHealth(component) is { } health && health.Level >= Options.TriggerLevel)
+        {
+            Trigger(component, health.Level.ToString(), health.Level, health.AffectedBy, $"{component} is still {health.Level} after the incident on {root} closed: {health.Reason}");
         }
     }
 

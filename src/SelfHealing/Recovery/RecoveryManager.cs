@@ -22,7 +22,7 @@ namespace SelfHealing.Recovery;
 /// and statistics go to the <see cref="IStateStore"/>. One component is never recovered by two runs at once;
 /// independent components recover in parallel. Registered and started by <c>AddSelfHealing()</c>.
 /// </summary>
-public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
+public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, IDisposable
 {
     /// <summary>The source name on the events the manager publishes.</summary>
     public const string EventSource = "recovery";
@@ -323,13 +323,41 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
         _stopping.Dispose();
     }
 
+    /// <summary>
+    /// Stops without waiting (for a container disposed synchronously): listening ends and running recoveries are
+    /// cancelled; queued notifications are not delivered. Prefer <see cref="StopAsync"/> or <see cref="DisposeAsync"/>.
+    /// </summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _started, 2) == 2)
+        {
+            return;
+        }
+
+        _subscription?.Dispose();
+        _stopping.Cancel();
+        foreach (SinkQueue<Incident> sink in _sinks)
+        {
+            _ = sink.CompleteAsync(new CancellationToken(canceled: true));
+        }
+    }
+
     private async Task ListenAsync(EventSubscription subscription)
     {
         try
         {
             await foreach (SelfHealingEvent e in subscription.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
             {
-                OnEvent(e);
+                try
+                {
+                    OnEvent(e);
+                }
+#pragma warning disable CA1031 // One bad event (anyone may publish on the hub) must not end recovery for every other.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    LogEventFailed(_logger, ex, e.GetType().Name, e.Source);
+                }
             }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -399,6 +427,9 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable
 
     [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Recovery options reloaded with errors; the previous options stay in force: {Errors}")]
     private static partial void LogInvalidReload(ILogger logger, string errors);
+
+    [LoggerMessage(EventId = 5014, Level = LogLevel.Error, Message = "Handling a {EventType} event from {Source} failed; recovery goes on with the next event")]
+    private static partial void LogEventFailed(ILogger logger, Exception exception, string eventType, string source);
 
     [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Incident sink {Sink} failed to deliver incident {Id}")]
     private static partial void LogSinkFailed(ILogger logger, Exception exception, string sink, string id);

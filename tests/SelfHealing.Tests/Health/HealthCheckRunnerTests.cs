@@ -54,6 +54,57 @@ public sealed class HealthCheckRunnerTests
     }
 
     [Fact]
+    public async Task A_check_past_its_timeout_keeps_its_scope_until_it_ends_and_is_not_started_again_meanwhile()
+    {
+        var services = new ServiceCollection().AddScoped<ScopedResource>().BuildServiceProvider();
+        var runner = new HealthCheckRunner(services.GetRequiredService<IServiceScopeFactory>(), _time);
+        var release = new TaskCompletionSource<HealthCheckResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        int started = 0;
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        ScopedResource? used = null;
+        var registration = new HealthCheckRegistration(
+            "db",
+            sp => new DelegateCheck(async _ =>
+            {
+                used = sp.GetRequiredService<ScopedResource>();
+                Interlocked.Increment(ref started);
+                running.TrySetResult();
+                HealthCheckResult result = await release.Task; // ignores cancellation
+                used.Disposed.Should().BeFalse("the check's scope lives as long as the check");
+                return result;
+            }),
+            HealthStatus.Unhealthy,
+            null,
+            TimeSpan.FromSeconds(2));
+
+        Task<HealthCheckOutcome> first = runner.RunAsync(registration, CancellationToken.None);
+        await running.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        _time.Advance(TimeSpan.FromSeconds(2));
+        (await first.WaitAsync(TimeSpan.FromSeconds(10))).TimedOut.Should().BeTrue();
+
+        _time.Advance(TimeSpan.FromSeconds(8));
+        HealthCheckOutcome second = await runner.RunAsync(registration, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        (second.TimedOut, second.Result.Status, second.Result.Description).Should().Be((true, HealthStatus.Unhealthy,
+            "db has not answered since its timeout of 00:00:02 (10 s ago it started); not started again until it does."));
+        started.Should().Be(1, "a hung check is not started a second time");
+        used!.Disposed.Should().BeFalse();
+
+        release.SetResult(HealthCheckResult.Healthy());
+        await used.Disposal.Task.WaitAsync(TimeSpan.FromSeconds(10)); // the scope goes when the check ends
+        HealthCheckOutcome third = await runner.RunAsync(registration, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        (third.Result.Status, started).Should().Be((HealthStatus.Healthy, 2));
+    }
+
+    private sealed class ScopedResource : IDisposable
+    {
+        public TaskCompletionSource Disposal { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public bool Disposed => Disposal.Task.IsCompleted;
+
+        public void Dispose() => Disposal.TrySetResult();
+    }
+
+    [Fact]
     public async Task A_slow_check_does_not_delay_another()
     {
         var slow = new TaskCompletionSource<HealthCheckResult>();

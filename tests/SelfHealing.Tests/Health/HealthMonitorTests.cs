@@ -30,6 +30,19 @@ public sealed class HealthMonitorTests
     }
 
     [Fact]
+    public async Task A_signal_sent_before_the_monitor_starts_or_after_it_stops_does_not_apply_and_does_not_hang()
+    {
+        using IHost host = Build();
+        var monitor = host.Services.GetRequiredService<HealthMonitor>();
+        (await monitor.SignalAsync(new HealthSignal.CheckHealth()).WaitAsync(TimeSpan.FromSeconds(10))).Should().BeFalse("nobody reads signals yet");
+
+        await host.StartAsync();
+        (await monitor.SignalAsync(new HealthSignal.CheckHealth()).WaitAsync(TimeSpan.FromSeconds(10))).Should().BeTrue();
+        await host.StopAsync();
+        (await monitor.SignalAsync(new HealthSignal.CheckHealth()).WaitAsync(TimeSpan.FromSeconds(10))).Should().BeFalse("the monitor has stopped");
+    }
+
+    [Fact]
     public async Task A_component_that_turns_bad_is_reported_once_enough_checks_agree_and_again_when_it_recovers()
     {
         using IHost host = Build();

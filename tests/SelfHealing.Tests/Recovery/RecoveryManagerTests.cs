@@ -371,6 +371,43 @@ public sealed class RecoveryManagerTests
     }
 
     [Fact]
+    public async Task A_bad_event_on_the_hub_does_not_end_the_listener()
+    {
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(b => b.AddHealableComponent("db", c => c.OnRestart(_ =>
+        {
+            h.Checks["db"].Result = HealthCheckResult.Healthy();
+            return ValueTask.CompletedTask;
+        })));
+        await h.StartAsync();
+        var hub = h.Services.GetRequiredService<IEventHub>();
+        hub.Publish(new HealthChanged("someone", h.Time.GetUtcNow(), null!, HealthLevel.Healthy, HealthLevel.Critical, "a component without a name"));
+
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        (await h.ClosedAsync("db")).Status.Should().Be(IncidentStatus.Resolved, "the news after the bad event was still acted on");
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_container_disposed_synchronously_stops_the_monitor_and_the_manager()
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddSingleton<TimeProvider>(new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        services.AddSelfHealing(b => b.ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; }));
+        ServiceProvider provider = services.BuildServiceProvider();
+        var monitor = provider.GetRequiredService<HealthMonitor>();
+        var manager = provider.GetRequiredService<RecoveryManager>();
+        await monitor.StartAsync(CancellationToken.None);
+        await manager.StartAsync(CancellationToken.None);
+
+        Action dispose = provider.Dispose;
+        dispose.Should().NotThrow();
+        (await monitor.SignalAsync(new HealthSignal.CheckHealth()).WaitAsync(TimeSpan.FromSeconds(10))).Should().BeFalse("the monitor has stopped");
+        Func<Task> recover = () => manager.RecoverAsync("db", FailureTypes.Critical);
+        await recover.Should().ThrowAsync<InvalidOperationException>().WithMessage("The recovery manager is not running.");
+    }
+
+    [Fact]
     public async Task One_breaker_seen_by_two_checks_is_one_incident()
     {
         using var h = new RecoveryHarness(b => b.AddCircuitBreaker("ledger", o =>
@@ -517,6 +554,33 @@ public sealed class RecoveryManagerTests
         incident.Timeline.Should().Contain(e => e.Kind == "coordination" && e.Message == "Restart of the shared orders-db was not taken here: no majority");
         leases.Asked.Should().OnlyContain(a => a.Target == "orders-db" && a.Component == "db");
         h.Manager.Statistics.Should().BeEmpty("waiting for another replica is not a try of the strategy");
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_lease_is_given_back_when_the_checkpoint_before_the_action_throws()
+    {
+        int givenBack = 0;
+        var leases = new FixedLeases(RecoveryLease.Granted("this replica", DateTimeOffset.MaxValue, (_, _, _) =>
+        {
+            Interlocked.Increment(ref givenBack);
+            return ValueTask.CompletedTask;
+        }));
+        using var h = new RecoveryHarness(b =>
+        {
+            b.Services.AddSingleton<IRecoveryLeases>(leases);
+            b.AddHealableComponent("db", c => c.SharedAs("orders-db")
+                .OnRestart(_ => ValueTask.CompletedTask)
+                .OnCheckpoint(_ => throw new IOException("the snapshot volume is full"), (_, _) => ValueTask.CompletedTask));
+        });
+        await h.StartAsync();
+
+        await h.SetAsync("db", HealthStatus.Unhealthy, "down");
+        Incident incident = await h.ClosedAsync("db");
+
+        incident.Status.Should().Be(IncidentStatus.Escalated);
+        leases.Asked.Should().NotBeEmpty();
+        givenBack.Should().Be(leases.Asked.Count, "every lease taken is given back, even when the run fails before acting");
         await h.StopAsync();
     }
 
