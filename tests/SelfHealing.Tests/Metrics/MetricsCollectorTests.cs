@@ -299,26 +299,37 @@ public sealed class MetricsCollectorTests
         using var h = new CollectorHarness(o => o.QuantileStep = TimeSpan.FromSeconds(2));
         MetricHistogram histogram = h.Collector.Histogram("h");
         MetricCounter counter = h.Collector.Counter("c");
-        using var stop = new CancellationTokenSource();
+        const int Writers = 4, Records = 50_000, Steps = 3_000;
+        int[] progress = new int[Writers];
         Task clock = Task.Run(() =>
         {
-            // At most 5 minutes of fake time, well inside the 15-minute retention, however fast this machine is.
-            for (int step = 0; step < 3_000 && !stop.IsCancellationRequested; step++)
+            // 5 minutes of fake time, well inside the 15-minute retention. The clock moves 100 ms only once every
+            // writer has recorded its share for the step, so no writer falls a whole bucket behind (the design's
+            // bound: a value recorded that late lands in a later bucket, not the one it read from the clock).
+            for (int step = 1; step <= Steps; step++)
             {
+                int due = (int)((long)Records * step / Steps) - 1;
+                for (int t = 0; t < Writers; t++)
+                {
+                    while (Volatile.Read(ref progress[t]) < due)
+                    {
+                        Thread.Yield();
+                    }
+                }
+
                 h.Time.Advance(TimeSpan.FromMilliseconds(100));
-                Thread.Yield();
             }
         });
-        Task[] writers = [.. Enumerable.Range(0, 4).Select(t => Task.Run(() =>
+        Task[] writers = [.. Enumerable.Range(0, Writers).Select(t => Task.Run(() =>
         {
-            for (int i = 0; i < 50_000; i++)
+            for (int i = 0; i < Records; i++)
             {
                 histogram.Record(1 + (i % 10), Tag("t", t % 2));
                 counter.Add(1);
+                Volatile.Write(ref progress[t], i + 1);
             }
         }))];
         await Task.WhenAll(writers);
-        await stop.CancelAsync();
         await clock;
 
         var query = h.Collector.AggregateAsync("h", TimeSpan.FromMinutes(15));
