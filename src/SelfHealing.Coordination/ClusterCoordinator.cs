@@ -363,9 +363,25 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
             throw new ArgumentOutOfRangeException(nameof(duration), length, "A lease lasts more than zero and at most one day.");
         }
 
-        object? outcome = await SubmitAsync(new AcquireLeaseCommand(target, component, action, length) { Node = NodeId }, cancellationToken).ConfigureAwait(false);
-        LeaseDecision decision = outcome as LeaseDecision ?? throw new InvalidOperationException($"The lease request for '{target}' was applied without a decision.");
-        return new HealingLease(this, decision.Granted, decision.Lease);
+        long sentAt = _time.GetTimestamp(); // the holder's clock starts before the cluster's can
+        LeaseDecision decision = await AcquireAsync(target, component, action, length, cancellationToken).ConfigureAwait(false);
+        return new HealingLease(
+            decision.Granted,
+            decision.Lease,
+            sentAt,
+            length,
+            _options.LeaseSafetyMargin,
+            _time,
+            (renewFor, ct) => AcquireAsync(target, component, action, renewFor, ct),
+            ReleaseAsync);
+    }
+
+    private async Task<LeaseDecision> AcquireAsync(string target, string component, string action, TimeSpan length, CancellationToken cancellationToken)
+    {
+        object? outcome = await SubmitAsync(
+            new AcquireLeaseCommand(target, component, action, length) { Node = NodeId, RegrantDelay = _options.LeaseRegrantDelay },
+            cancellationToken).ConfigureAwait(false);
+        return outcome as LeaseDecision ?? throw new InvalidOperationException($"The lease request for '{target}' was applied without a decision.");
     }
 
     internal Task ReleaseAsync(ClusterLease lease, bool? succeeded, string? detail, CancellationToken cancellationToken) =>

@@ -3,10 +3,10 @@ using SelfHealing.Recovery;
 namespace SelfHealing.Coordination;
 
 /// <summary>
-/// The recovery manager's leases on shared targets, taken from the cluster (<see cref="IClusterCoordinator.RequestHealingAsync"/>):
-/// a component marked <c>SharedAs(target)</c> is acted on by the one replica that holds the lease; the others wait for
-/// its result, and a replica without a majority does not act on it at all. A granted lease is renewed every third of its
-/// length until the action and its verification end, so a slow recovery keeps it; if the holder dies, it lapses.
+/// Backs the recovery manager's <see cref="IRecoveryLeases"/> with the cluster's healing leases: a recovery of a shared
+/// target asks for the lease, renews it every third of its length while the action runs, and gives it back with the
+/// outcome. The recovery learns the grant's fencing token and stops acting when the lease is lost: run out on this
+/// node's clock (renewals could not reach a majority) or denied (it went to another node).
 /// </summary>
 internal sealed class ClusterRecoveryLeases(IClusterCoordinator coordinator, TimeSpan duration, TimeProvider time) : IRecoveryLeases
 {
@@ -28,39 +28,48 @@ internal sealed class ClusterRecoveryLeases(IClusterCoordinator coordinator, Tim
         }
 
         var held = new CancellationTokenSource();
-        Task renewing = RenewAsync(target, component, strategy, held.Token);
-        return RecoveryLease.Granted(lease.Lease.Holder, lease.Lease.ExpiresAt, async (succeeded, detail, token) =>
-        {
-            await held.CancelAsync().ConfigureAwait(false);
-            await renewing.ConfigureAwait(false);
-            held.Dispose();
-            try
+        Task renewing = RenewAsync(lease, held.Token);
+        return RecoveryLease.Granted(
+            lease.Lease.Holder,
+            lease.Lease.ExpiresAt,
+            async (succeeded, detail, token) =>
             {
-                await lease.CompleteAsync(succeeded, detail, token).ConfigureAwait(false);
-            }
-            catch (ClusterUnavailableException)
-            {
-                // The lease lapses at its expiry.
-            }
-        });
+                await held.CancelAsync().ConfigureAwait(false);
+                await renewing.ConfigureAwait(false);
+                held.Dispose();
+                try
+                {
+                    await lease.CompleteAsync(succeeded, detail, token).ConfigureAwait(false);
+                }
+                catch (ClusterUnavailableException)
+                {
+                    // The lease lapses at its expiry.
+                }
+            },
+            lease.FencingToken,
+            lease.Lost);
     }
 
-    private async Task RenewAsync(string target, string component, RecoveryStrategy strategy, CancellationToken held)
+    private async Task RenewAsync(HealingLease lease, CancellationToken held)
     {
-        while (!held.IsCancellationRequested)
+        while (!held.IsCancellationRequested && lease.IsValid)
         {
             try
             {
                 await Task.Delay(duration / 3, time, held).ConfigureAwait(false);
-                await coordinator.RequestHealingAsync(target, component, strategy.ToString(), duration, held).ConfigureAwait(false);
+                if (!await lease.RenewAsync(held).ConfigureAwait(false))
+                {
+                    return; // denied: the lease is lost, and the recovery stops acting
+                }
             }
             catch (OperationCanceledException) when (held.IsCancellationRequested)
             {
                 return;
             }
-            catch (Exception ex) when (ex is ClusterUnavailableException or InvalidOperationException)
+#pragma warning disable CA1031 // Whatever the cluster throws, the lease runs out on this node's clock; tried again at the next third.
+            catch (Exception)
+#pragma warning restore CA1031
             {
-                // Tried again at the next third; the lease may lapse meanwhile.
             }
         }
     }

@@ -91,6 +91,20 @@ public sealed class CoordinationOptions
     /// <summary>Gets or sets the lease length used when a request names none. Default 30 s.</summary>
     public TimeSpan DefaultLeaseDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets how much sooner than the cluster the holder of a lease counts it lost: the holder judges its lease
+    /// on its own monotonic clock, from the moment it sent the request, minus this margin (at most half the lease).
+    /// Default 1 s; 0 to 1 min.
+    /// </summary>
+    public TimeSpan LeaseSafetyMargin { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Gets or sets how long after a lease lapsed (its holder neither renewed nor gave it back) it may be granted to
+    /// another node, so a holder that was paused past its lease has time to notice before anyone else acts.
+    /// Default 0; 0 to 1 h.
+    /// </summary>
+    public TimeSpan LeaseRegrantDelay { get; set; } = TimeSpan.Zero;
+
     /// <summary>Gets or sets whether the health monitor's status changes are reported to the cluster view. Default <see langword="true"/>.</summary>
     public bool ReportHealth { get; set; } = true;
 

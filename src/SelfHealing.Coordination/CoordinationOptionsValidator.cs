@@ -71,6 +71,8 @@ public sealed class CoordinationOptionsValidator : IValidateOptions<Coordination
         errors.Range(nameof(o.CommandTimeout), o.CommandTimeout, TimeSpan.FromMilliseconds(10), TimeSpan.FromMinutes(10));
         errors.Range(nameof(o.ClusterBreakDuration), o.ClusterBreakDuration, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
         errors.Range(nameof(o.DefaultLeaseDuration), o.DefaultLeaseDuration, TimeSpan.FromMilliseconds(100), TimeSpan.FromDays(1));
+        errors.Range(nameof(o.LeaseSafetyMargin), o.LeaseSafetyMargin, TimeSpan.Zero, TimeSpan.FromMinutes(1));
+        errors.Range(nameof(o.LeaseRegrantDelay), o.LeaseRegrantDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
         errors.Range(nameof(o.HeartbeatEventInterval), o.HeartbeatEventInterval, TimeSpan.Zero, TimeSpan.FromHours(1));
         errors.Defined(nameof(o.Transport), o.Transport);
         errors.Range(nameof(o.ForwardingPort), o.ForwardingPort, 0, 65535);

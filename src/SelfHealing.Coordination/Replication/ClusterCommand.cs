@@ -49,7 +49,11 @@ internal sealed record ReportHealthCommand(string Component, HealthLevel Level, 
 internal sealed record ProposeConfigurationCommand(IReadOnlyDictionary<string, string> Values, string? Reason) : ClusterCommand;
 
 /// <summary>Asks for the right to act on a shared target for a while.</summary>
-internal sealed record AcquireLeaseCommand(string Target, string Component, string Action, TimeSpan Duration) : ClusterCommand;
+internal sealed record AcquireLeaseCommand(string Target, string Component, string Action, TimeSpan Duration) : ClusterCommand
+{
+    /// <summary>Gets how long after a lease lapsed another node may be granted it (the asking node's option).</summary>
+    public TimeSpan RegrantDelay { get; init; }
+}
 
 /// <summary>Gives a lease back, with the outcome of the action it covered.</summary>
 internal sealed record ReleaseLeaseCommand(string Target, string Component, Guid LeaseId, bool? Succeeded, string? Detail) : ClusterCommand;

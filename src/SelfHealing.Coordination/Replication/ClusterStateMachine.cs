@@ -70,7 +70,7 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
         return new(entry.Index % SnapshotEvery == 0);
     }
 
-    private AppliedCommand Apply(long index, ClusterCommand command)
+    internal AppliedCommand Apply(long index, ClusterCommand command)
     {
         switch (command)
         {
@@ -95,7 +95,7 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
                 return new(index, p, null, null);
 
             case AcquireLeaseCommand a:
-                return new(index, a, ApplyAcquire(a), null);
+                return new(index, a, ApplyAcquire(index, a), null);
 
             case ReleaseLeaseCommand r:
                 bool released = _leases.TryGetValue(r.Target, out ClusterLease? held)
@@ -136,22 +136,33 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
         return null;
     }
 
-    private LeaseDecision ApplyAcquire(AcquireLeaseCommand a)
+    // A renewal by the holder keeps the grant (its id and fencing token); a new grant takes this entry's index as its
+    // fencing token, so tokens only grow. A lapsed lease goes to another node only after the asker's regrant delay.
+    private LeaseDecision ApplyAcquire(long index, AcquireLeaseCommand a)
     {
         string key = a.Target;
-        if (_leases.TryGetValue(key, out ClusterLease? held) && held.ExpiresAt > a.Timestamp)
+        if (_leases.TryGetValue(key, out ClusterLease? held))
         {
-            if (!string.Equals(held.Holder, a.Node, StringComparison.Ordinal))
+            bool sameHolder = string.Equals(held.Holder, a.Node, StringComparison.Ordinal);
+            if (held.ExpiresAt > a.Timestamp)
+            {
+                if (!sameHolder)
+                {
+                    return new LeaseDecision(false, held);
+                }
+
+                ClusterLease renewed = held with { ExpiresAt = a.Timestamp + a.Duration, Action = a.Action, Component = a.Component };
+                _leases[key] = renewed;
+                return new LeaseDecision(true, renewed);
+            }
+
+            if (!sameHolder && held.ExpiresAt + a.RegrantDelay > a.Timestamp)
             {
                 return new LeaseDecision(false, held);
             }
-
-            ClusterLease renewed = held with { ExpiresAt = a.Timestamp + a.Duration, Action = a.Action, Component = a.Component };
-            _leases[key] = renewed;
-            return new LeaseDecision(true, renewed);
         }
 
-        var lease = new ClusterLease(a.Target, a.Component, a.Action, a.Node, a.RequestId, a.Timestamp, a.Timestamp + a.Duration);
+        var lease = new ClusterLease(a.Target, a.Component, a.Action, a.Node, a.RequestId, a.Timestamp, a.Timestamp + a.Duration) { FencingToken = index };
         _leases[key] = lease;
         return new LeaseDecision(true, lease);
     }

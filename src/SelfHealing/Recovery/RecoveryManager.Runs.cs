@@ -313,7 +313,24 @@ public sealed partial class RecoveryManager
                 return await LeaveToOthersAsync(record, target, strategy, attempt, shared, lease, options, stopping).ConfigureAwait(false);
             }
 
-            Note(record, "coordination", $"lease on the shared {shared} granted until {lease.ExpiresAt:O}");
+            Note(record, "coordination", $"lease on the shared {shared} granted until {lease.ExpiresAt:O}"
+                + (lease.FencingToken is { } token ? $" (fencing token {token})" : ""));
+        }
+
+        // The action runs under its context (the fencing token reaches it) and stops when the lease is lost: every
+        // step checks the lease first, and the steps' token is cancelled with it.
+        using RecoveryContext.Scope context = new RecoveryContext(record.Current.Id, target.Name, strategy, attempt, lease).Enter();
+        using CancellationTokenSource? held = lease is null ? null : CancellationTokenSource.CreateLinkedTokenSource(stopping, lease.Lost);
+        CancellationToken acting = held?.Token ?? stopping;
+        bool StillHeld(string step)
+        {
+            if (lease is null || lease.IsValid)
+            {
+                return true;
+            }
+
+            Note(record, "coordination", $"the lease on the shared {target.SharedTarget} was lost: stopped before {step}");
+            return false;
         }
 
         // From here the lease is given back whatever happens (a checkpoint, a restore or a check that throws, the
@@ -337,8 +354,18 @@ public sealed partial class RecoveryManager
             ComponentCheckpoint? checkpoint = null;
             if (options.Rollback && risk >= RiskLevel.Medium && target.Component.Capabilities.HasFlag(RecoveryCapabilities.Checkpoint))
             {
-                checkpoint = await target.Component.CheckpointAsync(stopping).ConfigureAwait(false);
+                if (!StillHeld("the checkpoint"))
+                {
+                    return false;
+                }
+
+                checkpoint = await target.Component.CheckpointAsync(acting).ConfigureAwait(false);
                 checkpoint = checkpoint.TakenAt == default ? checkpoint with { TakenAt = _time.GetUtcNow() } : checkpoint;
+            }
+
+            if (!StillHeld(strategy.ToString()))
+            {
+                return false;
             }
 
             long started = _time.GetTimestamp();
@@ -357,15 +384,19 @@ public sealed partial class RecoveryManager
                 }
                 else
                 {
-                    await ActAsync(target.Component, strategy, plan, stopping).ConfigureAwait(false);
+                    await ActAsync(target.Component, strategy, plan, acting).ConfigureAwait(false);
                 }
 
-                recovered = await VerifyAsync(target, options, stopping).ConfigureAwait(false);
+                recovered = await VerifyAsync(target, options, acting).ConfigureAwait(false);
                 Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
                 throw;
+            }
+            catch (OperationCanceledException) when (lease is { IsValid: false })
+            {
+                Note(record, "coordination", $"the lease on the shared {target.SharedTarget} was lost during {strategy}: the action was cancelled");
             }
 #pragma warning disable CA1031 // An action that throws is a failed attempt, recorded; the plan goes on.
             catch (Exception ex)
@@ -379,9 +410,9 @@ public sealed partial class RecoveryManager
             if (!recovered && after > before && options.Rollback && (checkpoint is not null || configurationBefore is not null))
             {
                 var restored = new List<string>();
-                if (checkpoint is not null)
+                if (checkpoint is not null && StillHeld("restoring the checkpoint"))
                 {
-                    await target.Component.RestoreAsync(checkpoint, stopping).ConfigureAwait(false);
+                    await target.Component.RestoreAsync(checkpoint, acting).ConfigureAwait(false);
                     restored.Add($"checkpoint of {checkpoint.TakenAt:O}");
                 }
 

@@ -558,6 +558,42 @@ public sealed class RecoveryManagerTests
     }
 
     [Fact]
+    public async Task An_action_on_a_shared_target_sees_the_fencing_token_and_stops_when_the_lease_is_lost()
+    {
+        using var lost = new CancellationTokenSource();
+        int givenBack = 0, restarts = 0;
+        long? seenToken = null;
+        var leases = new FixedLeases(RecoveryLease.Granted("this replica", DateTimeOffset.MaxValue, (_, _, _) =>
+        {
+            Interlocked.Increment(ref givenBack);
+            return ValueTask.CompletedTask;
+        }, fencingToken: 42, lost: lost.Token));
+        using var h = new RecoveryHarness(b =>
+        {
+            b.Services.AddSingleton<IRecoveryLeases>(leases);
+            b.AddHealableComponent("db", c => c.SharedAs("orders-db").OnRestart(async ct =>
+            {
+                Interlocked.Increment(ref restarts);
+                seenToken = RecoveryContext.Current?.FencingToken;
+                await lost.CancelAsync(); // the lease runs out while the restart is under way
+                await Task.Delay(Timeout.Infinite, ct);
+            }));
+        });
+        await h.StartAsync();
+
+        await h.SetAsync("db", HealthStatus.Unhealthy, "down");
+        Incident incident = await h.ClosedAsync("db");
+
+        seenToken.Should().Be(42);
+        restarts.Should().Be(1, "once the lease is lost, no later attempt acts");
+        incident.Timeline.Should().Contain(e => e.Message == "the lease on the shared orders-db was lost during Restart: the action was cancelled")
+            .And.Contain(e => e.Message == "the lease on the shared orders-db was lost: stopped before Restart");
+        givenBack.Should().Be(leases.Asked.Count);
+        RecoveryContext.Current.Should().BeNull("the context belongs to the action's flow");
+        await h.StopAsync();
+    }
+
+    [Fact]
     public async Task A_lease_is_given_back_when_the_checkpoint_before_the_action_throws()
     {
         int givenBack = 0;
