@@ -690,7 +690,7 @@ public sealed partial class CircuitBreaker : IDisposable
         }
     }
 
-    private bool Transition(long expected, CircuitState to, CircuitTransitionCause cause, double failureRatio, in CircuitTransitionDetails details)
+    private bool TransitionUnderLock(long expected, CircuitState to, CircuitTransitionCause cause, double failureRatio, in CircuitTransitionDetails details)
     {
         lock (_gate)
         {
@@ -741,25 +741,14 @@ public sealed partial class CircuitBreaker : IDisposable
             DateTimeOffset at = _time.GetUtcNow();
             _lastTransition = at;
 
-            // Everything below runs under the lock so that observers see transitions in order.
+            // The hub and the meter take the transition under the lock (neither blocks), so they see transitions in
+            // order; the user's callback and the log get it in the same order after the lock is released.
             Action<CircuitStateChanged>? callback = settings.OnStateChanged;
+            CircuitStateChanged? change = null;
             if (_hub is not null || callback is not null)
             {
-                var change = new CircuitStateChanged(_source, at, Name, from, to, cause, failureRatio, breakDuration, details);
+                change = new CircuitStateChanged(_source, at, Name, from, to, cause, failureRatio, breakDuration, details);
                 _hub?.Publish(change);
-                if (callback is not null)
-                {
-                    try
-                    {
-                        callback(change);
-                    }
-#pragma warning disable CA1031 // A faulty callback must not undo or block the transition.
-                    catch (Exception exception)
-#pragma warning restore CA1031
-                    {
-                        LogCallbackFailed(_logger, exception, Name, to);
-                    }
-                }
             }
 
             if (_instrumentation.CircuitTransitions.Enabled)
@@ -767,7 +756,7 @@ public sealed partial class CircuitBreaker : IDisposable
                 _instrumentation.CircuitTransitions.Add(1, _nameTag, new KeyValuePair<string, object?>(SelfHealingMeter.StateTag, StateTagValues[(int)to]));
             }
 
-            Log(from, to, breakDuration, cause, failureRatio, details);
+            _notices.Enqueue(new Notice(change, callback, from, to, breakDuration, cause, failureRatio, details));
         }
 
         return true;
