@@ -26,8 +26,18 @@ public sealed partial class ClusterCoordinator
                 throw Refused(command, "no leader is visible from this node: it is on the minority side of a partition, or an election is under way");
             }
 
-            EndPoint forwarder = await ForwarderOfAsync(leader, deadline.Token).ConfigureAwait(false);
-            ForwardReply reply = await _forwarder!.SendAsync(forwarder, command, deadline.Token).ConfigureAwait(false);
+            ForwardReply reply;
+            try
+            {
+                reply = await _forwarder!.SendAsync(await ForwarderOfAsync(leader, refresh: false, deadline.Token).ConfigureAwait(false), command, deadline.Token).ConfigureAwait(false);
+            }
+            catch (ForwarderUnreachableException)
+            {
+                // The address may be stale (the leader restarted, and its forwarder with it): ask the leader again.
+                // Nothing was sent, so sending again cannot apply the command twice.
+                reply = await _forwarder!.SendAsync(await ForwarderOfAsync(leader, refresh: true, deadline.Token).ConfigureAwait(false), command, deadline.Token).ConfigureAwait(false);
+            }
+
             if (reply.Unavailable)
             {
                 throw Refused(command, reply.Error ?? "the leader could not commit it");
@@ -127,9 +137,9 @@ public sealed partial class ClusterCoordinator
         }
     }
 
-    private async Task<EndPoint> ForwarderOfAsync(RaftClusterMember leader, CancellationToken cancellationToken)
+    private async Task<EndPoint> ForwarderOfAsync(RaftClusterMember leader, bool refresh, CancellationToken cancellationToken)
     {
-        IReadOnlyDictionary<string, string> metadata = await leader.GetMetadataAsync(false, cancellationToken).ConfigureAwait(false);
+        IReadOnlyDictionary<string, string> metadata = await leader.GetMetadataAsync(refresh, cancellationToken).ConfigureAwait(false);
         if (!metadata.TryGetValue(CommandForwarder.MetadataKey, out string? address) || !IPEndPoint.TryParse(address, out IPEndPoint? endpoint))
         {
             throw new IOException($"The leader '{IdOf(leader.EndPoint)}' does not publish a command forwarder; is it a SelfHealing node of the same version?");

@@ -4,7 +4,8 @@ namespace SelfHealing.Coordination;
 
 /// <summary>
 /// Backs the recovery manager's <see cref="IRecoveryLeases"/> with the cluster's healing leases: a recovery of a shared
-/// target asks for the lease, renews it every third of its length while the action runs, and gives it back with the
+/// target asks for the lease, renews it each time a third of its remaining validity has passed while the action runs
+/// (two thirds stay for the renewal to commit, and for retries when it cannot), and gives it back with the
 /// outcome. The recovery learns the grant's fencing token and stops acting when the lease is lost: run out on this
 /// node's clock (renewals could not reach a majority) or denied (it went to another node).
 /// </summary>
@@ -56,7 +57,7 @@ internal sealed class ClusterRecoveryLeases(IClusterCoordinator coordinator, Tim
         {
             try
             {
-                await Task.Delay(duration / 3, time, held).ConfigureAwait(false);
+                await Task.Delay(lease.RemainingTime / 3, time, held).ConfigureAwait(false);
                 if (!await lease.RenewAsync(held).ConfigureAwait(false))
                 {
                     return; // denied: the lease is lost, and the recovery stops acting

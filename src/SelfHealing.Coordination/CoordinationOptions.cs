@@ -93,7 +93,7 @@ public sealed class CoordinationOptions
 
     /// <summary>
     /// Gets or sets how much sooner than the cluster the holder of a lease counts it lost: the holder judges its lease
-    /// on its own monotonic clock, from the moment it sent the request, minus this margin (at most half the lease).
+    /// on its own monotonic clock, from the moment it sent the request, minus this margin (at most a quarter of the lease).
     /// Default 1 s; 0 to 1 min.
     /// </summary>
     public TimeSpan LeaseSafetyMargin { get; set; } = TimeSpan.FromSeconds(1);

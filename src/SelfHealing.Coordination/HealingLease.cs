@@ -38,7 +38,7 @@ public sealed class HealingLease : IAsyncDisposable
         _lease = lease;
         _time = time;
         _duration = duration;
-        _held = duration - (margin < duration / 2 ? margin : duration / 2);
+        _held = duration - (margin < duration / 4 ? margin : duration / 4);
         _renew = renew;
         _release = release;
         if (!granted)

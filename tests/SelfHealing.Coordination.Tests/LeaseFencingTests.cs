@@ -68,6 +68,18 @@ public sealed class LeaseFencingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_short_lease_keeps_three_quarters_of_its_length_however_large_the_margin()
+    {
+        var time = new FakeTimeProvider(T0);
+        var lease = new ClusterLease("orders-db", "db", "Restart", "node-a", Guid.NewGuid(), T0, T0.AddSeconds(1)) { FencingToken = 3 };
+        await using var held = new HealingLease(true, lease, time.GetTimestamp(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), time, null, (_, _, _, _) => Task.CompletedTask);
+
+        held.RemainingTime.Should().Be(TimeSpan.FromMilliseconds(750), "a 1 s margin on a 1 s lease is capped at a quarter of it");
+        time.Advance(TimeSpan.FromMilliseconds(750));
+        held.IsValid.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_renewal_extends_the_lease_from_its_own_request_and_a_denied_one_loses_it()
     {
         var time = new FakeTimeProvider(T0);

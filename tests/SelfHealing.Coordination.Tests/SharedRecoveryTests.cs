@@ -51,18 +51,24 @@ public sealed class SharedRecoveryTests
     [Fact]
     public async Task A_restart_that_outlasts_the_lease_keeps_it_by_renewal()
     {
-        var database = new SharedDatabase { RestartTakes = TimeSpan.FromSeconds(4) };
+        var database = new SharedDatabase { RestartTakes = TimeSpan.FromSeconds(8) };
 
-        // The others verify for half a second, wait a second and ask again, many times: from the second time on, an
-        // unrenewed one-second lease would have lapsed and they would restart the database too.
-        await using ClusterHarness cluster = await StartAsync(database, leaseDuration: TimeSpan.FromSeconds(1), verification: TimeSpan.FromSeconds(0.5), retries: 10);
+        // The others verify for half a second, wait a second and ask again, many times: an unrenewed three-second
+        // lease would lapse while they keep asking, and they would restart the database too. The holder counts its
+        // lease for 2.25 s on its own clock and renews 0.75 s in, so a commit may stall 1.5 s (a loaded CI machine
+        // running other clusters' tests stalled one 0.7 s) before the holder gives up its own restart.
+        await using ClusterHarness cluster = await StartAsync(database, leaseDuration: TimeSpan.FromSeconds(3), verification: TimeSpan.FromSeconds(0.5), retries: 10);
         await cluster.LeaderAsync();
 
         database.Down = true;
 
-        await ResolvedEverywhereAsync(cluster);
-        database.Restarts.Should().Be(1, "the holder renewed its one-second lease through a restart of 4 s");
+        RecoveryManager[] managers = await ResolvedEverywhereAsync(cluster);
+        database.Restarts.Should().Be(1, "the holder renewed its three-second lease through a restart of 8 s; {0}", Timelines(managers));
     }
+
+    private static string Timelines(RecoveryManager[] managers) => string.Join(
+        " | ",
+        managers.Select(m => string.Join("; ", m.IncidentHistory.SelectMany(i => i.Timeline).Select(e => $"{e.Time:HH:mm:ss.fff} {e.Message}"))));
 
     private static async Task<RecoveryManager[]> ResolvedEverywhereAsync(ClusterHarness cluster)
     {

@@ -40,9 +40,19 @@ internal sealed partial class CommandForwarder : IAsyncDisposable
     }
 
     /// <summary>Sends <paramref name="command"/> to the forwarder at <paramref name="endpoint"/> and reads its reply.</summary>
+    /// <exception cref="ForwarderUnreachableException">No connection could be made: the command certainly did not reach it.</exception>
     public async Task<ForwardReply> SendAsync(EndPoint endpoint, ClusterCommand command, CancellationToken cancellationToken)
     {
-        Stream stream = await _channel.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        Stream stream;
+        try
+        {
+            stream = await _channel.ConnectAsync(endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            throw new ForwarderUnreachableException($"The leader's forwarder at {endpoint} could not be reached: {ex.Message}", ex);
+        }
+
         await using (stream.ConfigureAwait(false))
         {
             await WriteFrameAsync(stream, command.Serialize(), cancellationToken).ConfigureAwait(false);
@@ -128,3 +138,6 @@ internal sealed partial class CommandForwarder : IAsyncDisposable
     [LoggerMessage(EventId = 8090, Level = LogLevel.Debug, Message = "A forwarded command from {Remote} was not served: {Reason}")]
     private static partial void LogForwardFailed(ILogger logger, string remote, string reason);
 }
+
+/// <summary>A forwarder that could not be connected to: nothing was sent, so the command was certainly not applied.</summary>
+internal sealed class ForwarderUnreachableException(string message, Exception inner) : IOException(message, inner);
