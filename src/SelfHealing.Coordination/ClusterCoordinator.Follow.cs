@@ -36,13 +36,16 @@ public sealed partial class ClusterCoordinator
                 {
                     await ReportAsync(e, stopping).ConfigureAwait(false);
                 }
-                catch (ClusterUnavailableException)
+                catch (ClusterUnavailableException ex)
                 {
-                    // Refused and logged: this node is on the minority side; its own breakers and recovery carry on.
+                    // Refused and logged: this node is on the minority side; its own breakers and recovery carry on. A
+                    // manual configuration change that did not reach the log is not kept here alone.
+                    RevertUnreplicated(e, ex.Message);
                 }
                 catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
                 {
                     LogNotReported(_logger, NodeId, e.GetType().Name, ex.Message); // a value the leader refused, or the node stopping
+                    RevertUnreplicated(e, ex.Message);
                 }
             }
         }
@@ -109,7 +112,11 @@ public sealed partial class ClusterCoordinator
 
             case ProposeConfigurationCommand p:
                 Publish(new ConfigUpdate(EventSource, now, p.Node, applied.Index, p.Values, p.Reason));
-                ApplyConfiguration(p);
+                ApplyConfiguration(p.Values.Keys, applied.Index, string.Create(CultureInfo.InvariantCulture, $"replicated from {p.Node}{(p.Reason is null ? string.Empty : ": " + p.Reason)}"));
+                break;
+
+            case null:
+                FollowRestored(applied.Index, now);
                 break;
 
             case AcquireLeaseCommand a when applied.Outcome is LeaseDecision decision:
@@ -195,21 +202,51 @@ public sealed partial class ClusterCoordinator
         }
     }
 
-    private void ApplyConfiguration(ProposeConfigurationCommand p)
+    /// <summary>
+    /// A snapshot replaced the state (at start, or installed by the leader for a node that fell behind): the entries it
+    /// covers are never applied one by one here, so the configuration and shared circuits are taken from it at once.
+    /// </summary>
+    private void FollowRestored(long index, DateTimeOffset now)
+    {
+        ClusterState state = State;
+        foreach (ClusterCircuit circuit in state.Circuits.Values)
+        {
+            FollowCircuit(circuit, now);
+        }
+
+        if (state.ConfigurationIndex > 0 && state.Configuration.Count > 0)
+        {
+            string reason = string.Create(CultureInfo.InvariantCulture, $"restored from a snapshot of the log up to entry {index}");
+            Publish(new ConfigUpdate(EventSource, now, ConfigUpdate.SnapshotOrigin, state.ConfigurationIndex, state.Configuration, reason));
+            ApplyConfiguration(state.Configuration.Keys, state.ConfigurationIndex, reason);
+        }
+    }
+
+    /// <summary>
+    /// Makes the effective configuration show the replicated value of each of <paramref name="names"/>, read from the
+    /// state as applied now (a later entry's value when one is already applied: the node converges on the latest).
+    /// </summary>
+    private void ApplyConfiguration(IEnumerable<string> names, long index, string reason)
     {
         if (_configuration is null)
         {
             return;
         }
 
+        IReadOnlyDictionary<string, string> replicated = State.Configuration;
         var known = _configuration.Parameters.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
         ConfigSnapshot current = _configuration.Current;
         var changes = new Dictionary<string, object>(StringComparer.Ordinal);
-        foreach ((string name, string value) in p.Values)
+        foreach (string name in names)
         {
+            if (!replicated.TryGetValue(name, out string? value))
+            {
+                continue;
+            }
+
             if (!known.Contains(name))
             {
-                LogFollowFailed(_logger, NodeId, 0, $"the replicated parameter '{name}' is not defined on this node; it was skipped");
+                LogFollowFailed(_logger, NodeId, index, $"the replicated parameter '{name}' is not defined on this node; it was skipped");
                 continue;
             }
 
@@ -221,7 +258,50 @@ public sealed partial class ClusterCoordinator
 
         if (changes.Count > 0)
         {
-            _configuration.Update(changes, ConfigSource.Cluster, reason: string.Create(CultureInfo.InvariantCulture, $"replicated from {p.Node}{(p.Reason is null ? string.Empty : ": " + p.Reason)}"));
+            _configuration.Update(changes, ConfigSource.Cluster, reason: reason);
+        }
+    }
+
+    /// <summary>
+    /// A manual configuration change that did not reach the log (no majority, or the leader refused it) goes back to the
+    /// replicated value, or to the value before the change when the cluster has none, so what this node runs with is
+    /// what the cluster agreed on. A value changed again since is left alone: that change is on its way too.
+    /// </summary>
+    private void RevertUnreplicated(SelfHealingEvent e, string why)
+    {
+        if (_configuration is null || e is not ConfigChanged { Snapshot.Source: ConfigSource.Manual } change)
+        {
+            return;
+        }
+
+        IReadOnlyDictionary<string, string> replicated = State.Configuration;
+        ConfigSnapshot? before = _configuration.History.LastOrDefault(s => s.Version == change.PreviousVersion);
+        ConfigSnapshot current = _configuration.Current;
+        var back = new Dictionary<string, object>(StringComparer.Ordinal);
+        foreach (string name in change.Changed)
+        {
+            bool unchangedSince = current.Values.TryGetValue(name, out object? now)
+                && change.Snapshot.Values.TryGetValue(name, out object? refused)
+                && string.Equals(ParameterDefinition.Format(now), ParameterDefinition.Format(refused), StringComparison.Ordinal);
+            if (!unchangedSince)
+            {
+                continue;
+            }
+
+            if (replicated.TryGetValue(name, out string? agreed))
+            {
+                back[name] = agreed;
+            }
+            else if (before is not null && before.Values.TryGetValue(name, out object? previous))
+            {
+                back[name] = previous;
+            }
+        }
+
+        if (back.Count > 0)
+        {
+            LogReverted(_logger, NodeId, string.Join(", ", back.Keys), why);
+            _configuration.Update(back, ConfigSource.Cluster, reason: $"the manual change on {NodeId} did not reach the cluster: {why}");
         }
     }
 }

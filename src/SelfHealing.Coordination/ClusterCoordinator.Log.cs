@@ -31,4 +31,7 @@ public sealed partial class ClusterCoordinator
 
     [LoggerMessage(EventId = 8009, Level = LogLevel.Warning, Message = "Cluster node {Node} did not report a {Event}: {Reason}")]
     private static partial void LogNotReported(ILogger logger, string node, string @event, string reason);
+
+    [LoggerMessage(EventId = 8010, Level = LogLevel.Warning, Message = "Cluster node {Node} reverted its manual change of {Parameters}: it did not reach the cluster ({Reason}); change it again when the cluster has a majority")]
+    private static partial void LogReverted(ILogger logger, string node, string parameters, string reason);
 }

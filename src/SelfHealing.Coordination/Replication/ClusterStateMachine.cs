@@ -230,6 +230,8 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
             _appliedIndex = document.AppliedIndex;
             Volatile.Write(ref _state, Build());
         }
+
+        applied(AppliedCommand.Restored(document.AppliedIndex)); // entries it covers are never applied one by one here
     }
 
     private sealed class CircuitEntry
