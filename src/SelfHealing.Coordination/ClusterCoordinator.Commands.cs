@@ -14,33 +14,40 @@ public sealed partial class ClusterCoordinator
         RaftCluster cluster = _running ? _cluster! : throw NotStarted();
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         deadline.CancelAfter(_options.CommandTimeout);
+        bool sent = _unknown.ContainsKey(command.RequestId); // a retry: an earlier attempt may already be in the log
         try
         {
             if (IsLocalLeader(cluster))
             {
-                return await AppendAsync(cluster, command, deadline.Token).ConfigureAwait(false);
+                sent = true;
+                return Settled(command, await AppendAsync(cluster, command, deadline.Token).ConfigureAwait(false));
             }
 
             if (cluster.Leader is not { } leader || cluster.ConsensusToken.IsCancellationRequested)
             {
-                throw Refused(command, "no leader is visible from this node: it is on the minority side of a partition, or an election is under way");
+                throw NotApplied(command, sent, "no leader is visible from this node: it is on the minority side of a partition, or an election is under way");
             }
 
             ForwardReply reply;
+            EndPoint forwarder = await ForwarderOfAsync(leader, refresh: false, deadline.Token).ConfigureAwait(false);
             try
             {
-                reply = await _forwarder!.SendAsync(await ForwarderOfAsync(leader, refresh: false, deadline.Token).ConfigureAwait(false), command, deadline.Token).ConfigureAwait(false);
+                sent = true;
+                reply = await _forwarder!.SendAsync(forwarder, command, deadline.Token).ConfigureAwait(false);
             }
             catch (ForwarderUnreachableException)
             {
                 // The address may be stale (the leader restarted, and its forwarder with it): ask the leader again.
                 // Nothing was sent, so sending again cannot apply the command twice.
-                reply = await _forwarder!.SendAsync(await ForwarderOfAsync(leader, refresh: true, deadline.Token).ConfigureAwait(false), command, deadline.Token).ConfigureAwait(false);
+                sent = _unknown.ContainsKey(command.RequestId);
+                forwarder = await ForwarderOfAsync(leader, refresh: true, deadline.Token).ConfigureAwait(false);
+                sent = true;
+                reply = await _forwarder!.SendAsync(forwarder, command, deadline.Token).ConfigureAwait(false);
             }
 
             if (reply.Unavailable)
             {
-                throw Refused(command, reply.Error ?? "the leader could not commit it");
+                throw NotApplied(command, sent && reply.MayBeApplied, reply.Error ?? "the leader could not commit it");
             }
 
             if (!reply.Ok)
@@ -50,16 +57,80 @@ public sealed partial class ClusterCoordinator
 
             object? outcome = (object?)reply.Decision ?? reply.Released;
             await WaitUntilAppliedHereAsync(deadline.Token).ConfigureAwait(false);
-            return outcome;
+            return Settled(command, outcome);
+        }
+        catch (ForwarderUnreachableException ex)
+        {
+            throw NotApplied(command, _unknown.ContainsKey(command.RequestId), ex.Message, ex);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw Refused(command, $"it was not committed by a majority within {_options.CommandTimeout.TotalMilliseconds:0} ms", ex);
+            throw NotApplied(command, sent, $"it was not committed by a majority within {_options.CommandTimeout.TotalMilliseconds:0} ms", ex);
         }
         catch (Exception ex) when (ex is IOException or SocketException or NotLeaderException or QuorumUnreachableException or ObjectDisposedException)
         {
-            throw Refused(command, ex.Message, ex);
+            throw NotApplied(command, sent, ex.Message, ex);
         }
+    }
+
+    /// <summary>A command answered: no longer kept for a retry.</summary>
+    private object? Settled(ClusterCommand command, object? outcome)
+    {
+        _unknown.TryRemove(command.RequestId, out _);
+        return outcome;
+    }
+
+    /// <summary>
+    /// The exception for a command that got no answer: <see cref="ClusterUnavailableException"/> when it certainly did not
+    /// reach the log, <see cref="ClusterOutcomeUnknownException"/> (and kept for <see cref="RetryAsync"/>) when it may have.
+    /// </summary>
+    private Exception NotApplied(ClusterCommand command, bool mayBeApplied, string why, Exception? inner = null)
+    {
+        if (!mayBeApplied)
+        {
+            return Refused(command, why, inner);
+        }
+
+        DateTimeOffset now = _time.GetUtcNow();
+        _unknown[command.RequestId] = (command, now);
+        foreach ((Guid id, (ClusterCommand _, DateTimeOffset at)) in _unknown)
+        {
+            if (now - at > UnknownKeptFor || _unknown.Count > UnknownKept)
+            {
+                _unknown.TryRemove(id, out _);
+            }
+        }
+
+        LogOutcomeUnknown(_logger, NodeId, Describe(command), command.RequestId, why);
+        return new ClusterOutcomeUnknownException(
+            $"Cluster node '{NodeId}' sent {Describe(command)} but does not know whether it was applied: {why}. It may still be applied. WasApplied({command.RequestId}) tells once this node has applied it; RetryAsync({command.RequestId}) sends it again and it is applied at most once.",
+            command.RequestId,
+            inner);
+    }
+
+    /// <inheritdoc />
+    public bool WasApplied(Guid commandId) => _machine?.WasApplied(commandId) ?? false;
+
+    /// <inheritdoc />
+    public async Task RetryAsync(Guid commandId, CancellationToken cancellationToken = default)
+    {
+        if (!_unknown.TryGetValue(commandId, out (ClusterCommand Command, DateTimeOffset At) kept))
+        {
+            if (WasApplied(commandId))
+            {
+                return;
+            }
+
+            throw new ArgumentException($"Cluster node '{NodeId}' keeps no command {commandId} for a retry: it was answered, is older than {UnknownKeptFor.TotalMinutes:0} minutes, or was sent by another node.", nameof(commandId));
+        }
+
+        if (WasApplied(commandId))
+        {
+            _unknown.TryRemove(commandId, out _);
+            return;
+        }
+
+        await SubmitAsync(kept.Command, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<object?> AppendAsync(RaftCluster cluster, ClusterCommand command, CancellationToken cancellationToken)
@@ -127,13 +198,9 @@ public sealed partial class ClusterCoordinator
         {
             return ForwardReply.Done(await AppendAsync(cluster, command, deadline.Token).ConfigureAwait(false));
         }
-        catch (ClusterUnavailableException ex)
+        catch (Exception ex) when (ex is OperationCanceledException or NotLeaderException or QuorumUnreachableException or ObjectDisposedException)
         {
-            return ForwardReply.NotAvailable(ex.Message);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or NotLeaderException or QuorumUnreachableException)
-        {
-            return ForwardReply.NotAvailable($"the leader could not commit it: {ex.Message}");
+            return ForwardReply.Unknown($"the leader appended it but could not commit it: {ex.Message}");
         }
     }
 

@@ -36,10 +36,11 @@ public sealed partial class ClusterCoordinator
                 {
                     await ReportAsync(e, stopping).ConfigureAwait(false);
                 }
-                catch (ClusterUnavailableException ex)
+                catch (Exception ex) when (ex is ClusterUnavailableException or ClusterOutcomeUnknownException)
                 {
-                    // Refused and logged: this node is on the minority side; its own breakers and recovery carry on. A
-                    // manual configuration change that did not reach the log is not kept here alone.
+                    // Logged: this node is on the minority side, or got no answer; its own breakers and recovery carry on.
+                    // A manual configuration change that is not known to be in the log is not kept here alone; should it
+                    // be applied after all, the node follows the log and takes it then.
                     RevertUnreplicated(e, ex.Message);
                 }
                 catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
@@ -84,6 +85,11 @@ public sealed partial class ClusterCoordinator
     {
         await foreach (AppliedCommand applied in _applied.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
         {
+            if (applied.Duplicate)
+            {
+                continue; // sent again after an unknown outcome, and already followed when first applied
+            }
+
             try
             {
                 Follow(applied);

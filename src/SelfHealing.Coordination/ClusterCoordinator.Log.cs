@@ -34,4 +34,7 @@ public sealed partial class ClusterCoordinator
 
     [LoggerMessage(EventId = 8010, Level = LogLevel.Warning, Message = "Cluster node {Node} reverted its manual change of {Parameters}: it did not reach the cluster ({Reason}); change it again when the cluster has a majority")]
     private static partial void LogReverted(ILogger logger, string node, string parameters, string reason);
+
+    [LoggerMessage(EventId = 8011, Level = LogLevel.Warning, Message = "Cluster node {Node} does not know whether {Command} was applied (command {CommandId}): {Reason}")]
+    private static partial void LogOutcomeUnknown(ILogger logger, string node, string command, Guid commandId, string reason);
 }

@@ -41,6 +41,9 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
     private readonly System.Threading.Channels.Channel<AppliedCommand> _applied =
         System.Threading.Channels.Channel.CreateUnbounded<AppliedCommand>(new() { SingleReader = true });
 
+    private static readonly TimeSpan UnknownKeptFor = TimeSpan.FromMinutes(10);
+    private const int UnknownKept = 1024;
+    private readonly ConcurrentDictionary<Guid, (ClusterCommand Command, DateTimeOffset At)> _unknown = new();
     private readonly CancellationTokenSource _stopping = new();
     private Dictionary<EndPoint, string> _idsByEndPoint = [];
     private Dictionary<string, EndPoint> _endPointsById = new(StringComparer.Ordinal);

@@ -18,9 +18,9 @@ internal sealed class ClusterRecoveryLeases(IClusterCoordinator coordinator, Tim
         {
             lease = await coordinator.RequestHealingAsync(target, component, strategy.ToString(), duration, cancellationToken).ConfigureAwait(false);
         }
-        catch (ClusterUnavailableException ex)
+        catch (Exception ex) when (ex is ClusterUnavailableException or ClusterOutcomeUnknownException)
         {
-            return RecoveryLease.Unavailable(ex.Message);
+            return RecoveryLease.Unavailable(ex.Message); // not known to hold it: do not act (a grant nobody knows of lapses)
         }
 
         if (!lease.Granted)
@@ -42,7 +42,7 @@ internal sealed class ClusterRecoveryLeases(IClusterCoordinator coordinator, Tim
                 {
                     await lease.CompleteAsync(succeeded, detail, token).ConfigureAwait(false);
                 }
-                catch (ClusterUnavailableException)
+                catch (Exception ex) when (ex is ClusterUnavailableException or ClusterOutcomeUnknownException)
                 {
                     // The lease lapses at its expiry.
                 }

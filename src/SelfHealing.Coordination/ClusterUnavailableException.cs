@@ -1,9 +1,10 @@
 namespace SelfHealing.Coordination;
 
 /// <summary>
-/// A cluster-wide action was refused because this node cannot reach a majority: it is on the minority side of a
-/// partition, or an election is under way, or the cluster did not commit the action in time. Nothing was changed
-/// cluster-wide; local breakers and local recovery keep working.
+/// A cluster-wide action was refused before it reached the log: this node sees no leader (it is on the minority side of
+/// a partition, or an election is under way), the leader could not be reached, or the node that received it was no
+/// longer the leader. The action was certainly not applied, and never will be; local breakers and local recovery keep
+/// working. When the action may have reached the log, <see cref="ClusterOutcomeUnknownException"/> is thrown instead.
 /// </summary>
 public sealed class ClusterUnavailableException : Exception
 {

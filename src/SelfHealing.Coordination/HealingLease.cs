@@ -78,6 +78,7 @@ public sealed class HealingLease : IAsyncDisposable
     /// <returns>Whether the lease is still held.</returns>
     /// <exception cref="InvalidOperationException">The lease was not granted, or was already given back.</exception>
     /// <exception cref="ClusterUnavailableException">No majority could be reached.</exception>
+    /// <exception cref="ClusterOutcomeUnknownException">The renewal got no answer; the lease runs out on this node's clock unless a later renewal is answered.</exception>
     public async Task<bool> RenewAsync(CancellationToken cancellationToken = default)
     {
         ThrowIfNotHeld();
@@ -103,6 +104,7 @@ public sealed class HealingLease : IAsyncDisposable
     /// <returns>A task that completes when the release is committed.</returns>
     /// <exception cref="InvalidOperationException">The lease was not granted, or was already given back.</exception>
     /// <exception cref="ClusterUnavailableException">No majority could be reached; the lease will lapse at its expiry.</exception>
+    /// <exception cref="ClusterOutcomeUnknownException">The release got no answer; the lease lapses at its expiry if it was not applied.</exception>
     public Task CompleteAsync(bool succeeded, string? detail = null, CancellationToken cancellationToken = default)
     {
         ThrowIfNotHeld();
@@ -129,9 +131,9 @@ public sealed class HealingLease : IAsyncDisposable
         {
             await _release!(Lease, null, null, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (ClusterUnavailableException)
+        catch (Exception ex) when (ex is ClusterUnavailableException or ClusterOutcomeUnknownException or InvalidOperationException)
         {
-            // The lease lapses at its expiry.
+            // Unreachable, unanswered, or the node already stopped: the lease lapses at its expiry.
         }
     }
 

@@ -5,7 +5,9 @@ namespace SelfHealing.Coordination;
 /// <summary>
 /// This node's part in the cluster: who leads, what the replicated state holds, and the cluster-wide actions. Every action
 /// is appended to the Raft log by the leader (a follower forwards it) and applied on every node in the same order; on the
-/// minority side of a partition each action is refused with <see cref="ClusterUnavailableException"/>.
+/// minority side of a partition each action is refused with <see cref="ClusterUnavailableException"/> (certainly not
+/// applied). An action that reached the leader but was not answered in time throws <see cref="ClusterOutcomeUnknownException"/>:
+/// it may be applied later; <see cref="WasApplied"/> and <see cref="RetryAsync"/> settle it.
 /// </summary>
 public interface IClusterCoordinator
 {
@@ -66,4 +68,25 @@ public interface IClusterCoordinator
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>The lease, granted or not (when not, it names the holder).</returns>
     Task<HealingLease> RequestHealingAsync(string target, string component, string action, TimeSpan? duration = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Gets whether this node has applied the command with <paramref name="commandId"/> (one of the last 4,096 applied).
+    /// <see langword="false"/> means not applied here yet: it may still be, until a retry of it is answered.
+    /// </summary>
+    /// <param name="commandId">The id from <see cref="ClusterOutcomeUnknownException.CommandId"/>.</param>
+    /// <returns>Whether it was applied here.</returns>
+    bool WasApplied(Guid commandId);
+
+    /// <summary>
+    /// Sends again a command whose outcome was unknown (<see cref="ClusterOutcomeUnknownException"/>), under the same id:
+    /// the cluster applies it at most once, so once this returns it was applied exactly once. Commands are kept for a retry
+    /// for 10 minutes (the last 1,024). For a lease, ask again with <see cref="RequestHealingAsync"/> instead: the same
+    /// node asking again gets its own lease.
+    /// </summary>
+    /// <param name="commandId">The id from <see cref="ClusterOutcomeUnknownException.CommandId"/>.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes when the command is applied.</returns>
+    /// <exception cref="ArgumentException">No command with that id is kept for a retry on this node.</exception>
+    /// <exception cref="ClusterOutcomeUnknownException">The outcome is still unknown: the retry was not answered either, or did not reach the log while the first attempt may still be applied.</exception>
+    Task RetryAsync(Guid commandId, CancellationToken cancellationToken = default);
 }

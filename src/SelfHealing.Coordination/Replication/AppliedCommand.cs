@@ -12,6 +12,9 @@ internal sealed record AppliedCommand(long Index, ClusterCommand? Command, objec
 {
     /// <summary>Tells that a snapshot up to <paramref name="index"/> replaced the state.</summary>
     public static AppliedCommand Restored(long index) => new(index, null, null, null);
+
+    /// <summary>Gets whether the command had been applied before (sent again after an unknown outcome): nothing changed.</summary>
+    public bool Duplicate { get; init; }
 }
 
 /// <summary>The answer to a lease request.</summary>

@@ -14,6 +14,9 @@ namespace SelfHealing.Coordination.Replication;
 internal sealed class ClusterStateMachine(DirectoryInfo location, Action<AppliedCommand> applied) : SimpleStateMachine(location)
 {
     internal const int SnapshotEvery = 64;
+
+    /// <summary>How many of the last applied commands' ids are remembered, so a command sent again is applied once.</summary>
+    internal const int RememberedCommands = 4096;
     private const int MaxHealthReports = 10_000;
 
     private readonly Lock _gate = new();
@@ -22,6 +25,8 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
     private readonly Dictionary<string, ClusterLease> _leases = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Node, string Component), ClusterHealthReport> _health = [];
     private readonly ConcurrentDictionary<Guid, TaskCompletionSource<object?>> _waiters = new();
+    private readonly HashSet<Guid> _remembered = [];
+    private readonly Queue<Guid> _rememberedOrder = new();
     private long _configurationIndex;
     private long _appliedIndex;
     private ClusterState _state = ClusterState.Empty;
@@ -35,6 +40,15 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
         var source = new TaskCompletionSource<object?>(TaskCreationOptions.RunContinuationsAsynchronously);
         _waiters[requestId] = source;
         return source.Task;
+    }
+
+    /// <summary>Gets whether the command with <paramref name="requestId"/> was applied here (among the last <see cref="RememberedCommands"/>).</summary>
+    public bool WasApplied(Guid requestId)
+    {
+        lock (_gate)
+        {
+            return _remembered.Contains(requestId);
+        }
     }
 
     /// <summary>Forgets a waiter whose command will not be applied (refused, timed out).</summary>
@@ -72,6 +86,14 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
 
     internal AppliedCommand Apply(long index, ClusterCommand command)
     {
+        // A command sent again after an unknown outcome is applied once. A lease request is the exception: asking again
+        // is already idempotent for the same node (it renews its own lease), and the node is still waiting for an answer.
+        bool seen = !Remember(command.RequestId);
+        if (seen && command is not AcquireLeaseCommand)
+        {
+            return new(index, command, null, null) { Duplicate = true };
+        }
+
         switch (command)
         {
             case ReportCircuitCommand c:
@@ -136,6 +158,22 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
         return null;
     }
 
+    private bool Remember(Guid requestId)
+    {
+        if (!_remembered.Add(requestId))
+        {
+            return false;
+        }
+
+        _rememberedOrder.Enqueue(requestId);
+        if (_rememberedOrder.Count > RememberedCommands)
+        {
+            _remembered.Remove(_rememberedOrder.Dequeue());
+        }
+
+        return true;
+    }
+
     // A renewal by the holder keeps the grant (its id and fencing token); a new grant takes this entry's index as its
     // fencing token, so tokens only grow. A lapsed lease goes to another node only after the asker's regrant delay.
     private LeaseDecision ApplyAcquire(long index, AcquireLeaseCommand a)
@@ -186,7 +224,10 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
                 new Dictionary<string, string>(_configuration, StringComparer.Ordinal),
                 _configurationIndex,
                 [.. _leases.Values],
-                [.. _health.Values]);
+                [.. _health.Values])
+            {
+                RecentCommands = [.. _rememberedOrder],
+            };
             bytes = JsonSerializer.SerializeToUtf8Bytes(document, ClusterCommand.Json);
         }
 
@@ -226,6 +267,13 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
                 _health[(report.Node, report.Component)] = report;
             }
 
+            _remembered.Clear();
+            _rememberedOrder.Clear();
+            foreach (Guid id in document.RecentCommands ?? [])
+            {
+                Remember(id);
+            }
+
             _configurationIndex = document.ConfigurationIndex;
             _appliedIndex = document.AppliedIndex;
             Volatile.Write(ref _state, Build());
@@ -256,5 +304,9 @@ internal sealed class ClusterStateMachine(DirectoryInfo location, Action<Applied
         Dictionary<string, string> Configuration,
         long ConfigurationIndex,
         ClusterLease[] Leases,
-        ClusterHealthReport[] Health);
+        ClusterHealthReport[] Health)
+    {
+        /// <summary>Gets the ids of the last applied commands, oldest first (absent from snapshots of earlier versions).</summary>
+        public Guid[]? RecentCommands { get; init; }
+    }
 }

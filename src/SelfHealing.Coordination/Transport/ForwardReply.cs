@@ -8,11 +8,14 @@ namespace SelfHealing.Coordination.Transport;
 /// <param name="Error">Why not, when not.</param>
 /// <param name="Decision">For a lease request, the decision.</param>
 /// <param name="Released">For a lease release, the lease given back (null when it was not held).</param>
-internal sealed record ForwardReply(bool Ok, bool Unavailable, string? Error, LeaseDecision? Decision, ClusterLease? Released)
+/// <param name="MayBeApplied">When unavailable, whether the leader appended it to its log before failing, so it may still be applied.</param>
+internal sealed record ForwardReply(bool Ok, bool Unavailable, string? Error, LeaseDecision? Decision, ClusterLease? Released, bool MayBeApplied = false)
 {
     public static ForwardReply Done(object? outcome) => new(true, false, null, outcome as LeaseDecision, outcome as ClusterLease);
 
     public static ForwardReply Refused(string error) => new(false, false, error, null, null);
 
     public static ForwardReply NotAvailable(string error) => new(false, true, error, null, null);
+
+    public static ForwardReply Unknown(string error) => new(false, true, error, null, null, MayBeApplied: true);
 }
