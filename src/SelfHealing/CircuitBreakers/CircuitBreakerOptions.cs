@@ -117,8 +117,9 @@ public sealed class CircuitBreakerOptions
     public Func<Exception, CallOutcome>? ClassifyException { get; set; }
 
     /// <summary>
-    /// Gets or sets a callback invoked on every state change, on the thread that caused it, while the
-    /// breaker's transition lock is held: keep it short. An exception it throws is logged and swallowed.
+    /// Gets or sets a callback invoked on every state change, in the order of the changes, on the thread that caused it,
+    /// after the breaker's lock is released: it may use this breaker or take other locks. An exception it throws is
+    /// logged and swallowed.
     /// </summary>
     public Action<CircuitStateChanged>? OnStateChanged { get; set; }
 
