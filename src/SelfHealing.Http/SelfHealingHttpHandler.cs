@@ -19,7 +19,13 @@ internal sealed class SelfHealingHttpHandler : DelegatingHandler
     private readonly IOptionsFactory<CircuitBreakerOptions> _breakerOptions;
     private readonly ConcurrentDictionary<(string Scheme, string Host, int Port), CircuitBreaker> _byAuthority = new();
     private readonly IDisposable? _subscription;
+    private SelfHealingHttpOptions _current;
     private CircuitBreaker? _whole;
+
+    // The inner handler's task of the call this thread just made, so a request that succeeded at once returns that same
+    // task rather than a new one.
+    [ThreadStatic]
+    private static Task<HttpResponseMessage>? t_inner;
 
     public SelfHealingHttpHandler(
         string client,
@@ -33,29 +39,65 @@ internal sealed class SelfHealingHttpHandler : DelegatingHandler
         _names = names;
         _options = options;
         _breakerOptions = breakerOptions;
-        _subscription = options.OnChange((_, changed) =>
+        _current = options.Get(client);
+        _subscription = options.OnChange((changed, name) =>
         {
-            if (changed == _client)
+            if (name == _client)
             {
+                Volatile.Write(ref _current, changed);
                 _byAuthority.Clear(); // the scope or the breaker's name may have changed
                 Volatile.Write(ref _whole, null);
             }
         });
     }
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        SelfHealingHttpOptions options = _options.Get(_client);
+        SelfHealingHttpOptions options = Volatile.Read(ref _current);
         CircuitBreaker breaker = BreakerFor(request, options);
-        CircuitBreakerResult<HttpResponseMessage> result = await breaker.ExecuteAsync(
-            static (state, token) => new ValueTask<HttpResponseMessage>(state.Handler.SendOnAsync(state.Request, token)),
+        ValueTask<CircuitBreakerResult<HttpResponseMessage>> pending = breaker.ExecuteAsync(
+            static (state, token) =>
+            {
+                Task<HttpResponseMessage> inner = state.Handler.SendOnAsync(state.Request, token);
+                t_inner = inner;
+                return new ValueTask<HttpResponseMessage>(inner);
+            },
             (Handler: this, Request: request),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken);
+        Task<HttpResponseMessage>? sent = t_inner;
+        t_inner = null;
+        if (!pending.IsCompletedSuccessfully)
+        {
+            return AwaitAsync(pending, request, options, cancellationToken);
+        }
+
+        CircuitBreakerResult<HttpResponseMessage> result = pending.Result;
         if (result.IsSuccess)
         {
-            return result.Value;
+            return sent is { IsCompletedSuccessfully: true } && ReferenceEquals(sent.Result, result.Value) ? sent : Task.FromResult(result.Value);
         }
+
+        return AnswerAsync(result, request, options, cancellationToken);
+    }
+
+    private async Task<HttpResponseMessage> AwaitAsync(
+        ValueTask<CircuitBreakerResult<HttpResponseMessage>> pending,
+        HttpRequestMessage request,
+        SelfHealingHttpOptions options,
+        CancellationToken cancellationToken)
+    {
+        CircuitBreakerResult<HttpResponseMessage> result = await pending.ConfigureAwait(false);
+        return result.IsSuccess ? result.Value : await AnswerAsync(result, request, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A request that did not succeed: its failed response, its exception or rejection, or the fallback's answer.</summary>
+    private async Task<HttpResponseMessage> AnswerAsync(
+        CircuitBreakerResult<HttpResponseMessage> result,
+        HttpRequestMessage request,
+        SelfHealingHttpOptions options,
+        CancellationToken cancellationToken)
+    {
 
         if (options.Fallback is not { } fallback || (result.IsFailure && result.Outcome == CallOutcome.Ignored))
         {

@@ -8,7 +8,7 @@ public sealed partial class CircuitBreaker
     /// timeout passes (or the caller cancels), and the caller gets its answer by then even if the operation ignores
     /// the token.
     /// </summary>
-    private async ValueTask<CircuitBreakerResult<TResult>> ExecuteWithTimeoutAsync<TState, TResult>(
+    private ValueTask<CircuitBreakerResult<TResult>> ExecuteWithTimeoutAsync<TState, TResult>(
         Func<TState, CancellationToken, ValueTask<TResult>> operation,
         TState state,
         long word,
@@ -17,32 +17,46 @@ public sealed partial class CircuitBreaker
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        using var timer = new CancellationTokenSource(timeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timer.Token);
-        Task<TResult> task;
+        CallTimeout limit = CallTimeout.Start(_time, timeout, cancellationToken);
+        ValueTask<TResult> pending;
         try
         {
-            ValueTask<TResult> pending = operation(state, linked.Token);
-            if (pending.IsCompletedSuccessfully)
-            {
-                return CompleteWithValue(pending.Result, word, started, settings);
-            }
-
-            task = pending.AsTask();
+            pending = operation(state, limit.Token);
         }
 #pragma warning disable CA1031 // Every exception of the protected call is an outcome to classify.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            return TimedOut(timer, cancellationToken)
+            bool timedOut = limit.TimedOut(cancellationToken);
+            limit.End();
+            return new(timedOut
                 ? CompleteTimedOut<TResult>(exception, word, started, settings, timeout)
-                : CompleteWithException<TResult>(exception, word, started, settings, cancellationToken);
+                : CompleteWithException<TResult>(exception, word, started, settings, cancellationToken));
         }
 
+        if (pending.IsCompletedSuccessfully)
+        {
+            TResult value = pending.Result;
+            limit.End();
+            return new(CompleteWithValue(value, word, started, settings));
+        }
+
+        return AwaitWithTimeoutAsync(pending.AsTask(), limit, word, started, settings, timeout, cancellationToken);
+    }
+
+    private async ValueTask<CircuitBreakerResult<TResult>> AwaitWithTimeoutAsync<TResult>(
+        Task<TResult> task,
+        CallTimeout limit,
+        long word,
+        long started,
+        CircuitBreakerSettings settings,
+        TimeSpan timeout,
+        CancellationToken cancellationToken)
+    {
         TResult value;
         try
         {
-            value = await task.WaitAsync(linked.Token).ConfigureAwait(false);
+            value = await task.WaitAsync(limit.Token).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // Every exception of the protected call is an outcome to classify.
         catch (Exception exception)
@@ -54,20 +68,76 @@ public sealed partial class CircuitBreaker
                 _ = task.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
 
-            return TimedOut(timer, cancellationToken)
+            bool timedOut = limit.TimedOut(cancellationToken);
+            limit.End();
+            return timedOut
                 ? CompleteTimedOut<TResult>(exception, word, started, settings, timeout)
                 : CompleteWithException<TResult>(exception, word, started, settings, cancellationToken);
         }
 
+        limit.End();
         return CompleteWithValue(value, word, started, settings);
     }
-
-    private static bool TimedOut(CancellationTokenSource timer, CancellationToken cancellationToken) =>
-        timer.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
 
     private CircuitBreakerResult<TResult> CompleteTimedOut<TResult>(Exception exception, long word, long started, CircuitBreakerSettings settings, TimeSpan timeout)
     {
         Complete(CallOutcome.Timeout, word, started, settings);
         return CircuitBreakerResult<TResult>.Failed(new CircuitTimeoutException(Name, timeout, exception), CallOutcome.Timeout);
+    }
+
+    /// <summary>
+    /// One call's timeout: a token cancelled when the timeout passes or the caller cancels. On the system clock the
+    /// source is reused by the next call on the same thread once this one ended without cancellation, so a call that
+    /// completes in time allocates no timer; on any other clock (a test's fake one) each call has its own.
+    /// </summary>
+#pragma warning disable CA1001 // End() disposes the source, or keeps it for the next call when it can be reused.
+    private sealed class CallTimeout
+#pragma warning restore CA1001
+    {
+        [ThreadStatic]
+        private static CallTimeout? t_spare;
+
+        private CancellationTokenSource _source = null!;
+        private CancellationTokenRegistration _caller;
+        private bool _reusable;
+
+        public CancellationToken Token => _source.Token;
+
+        public static CallTimeout Start(TimeProvider time, TimeSpan timeout, CancellationToken caller)
+        {
+            CallTimeout limit;
+            if (ReferenceEquals(time, TimeProvider.System))
+            {
+                limit = t_spare ?? new CallTimeout { _source = new CancellationTokenSource(), _reusable = true };
+                t_spare = null;
+                limit._source.CancelAfter(timeout);
+            }
+            else
+            {
+                limit = new CallTimeout { _source = new CancellationTokenSource(timeout, time) };
+            }
+
+            limit._caller = caller.CanBeCanceled
+                ? caller.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), limit._source)
+                : default;
+            return limit;
+        }
+
+        /// <summary>Whether the call ended because of the timeout rather than the caller.</summary>
+        public bool TimedOut(CancellationToken caller) => _source.IsCancellationRequested && !caller.IsCancellationRequested;
+
+        /// <summary>The call ended: stop the timer and keep the source for the next call when it was never cancelled.</summary>
+        public void End()
+        {
+            _caller.Dispose();
+            _caller = default;
+            if (_reusable && _source.TryReset())
+            {
+                t_spare = this;
+                return;
+            }
+
+            _source.Dispose();
+        }
     }
 }

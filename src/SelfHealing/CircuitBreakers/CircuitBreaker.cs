@@ -394,14 +394,19 @@ public sealed partial class CircuitBreaker : IDisposable
             return IsolatedCircuitException.For(Name);
         }
 
-        TimeSpan? retryAfter = null;
-        if (state == CircuitState.Open)
+        return new BrokenCircuitException(Name, state, RetryAfter(state));
+    }
+
+    /// <summary>How long until an open circuit lets probes through; <see langword="null"/> in any other state.</summary>
+    internal TimeSpan? RetryAfter(CircuitState state)
+    {
+        if (state != CircuitState.Open)
         {
-            long remaining = Volatile.Read(ref _openUntil) - _time.GetTimestamp();
-            retryAfter = remaining > 0 ? TimeSpan.FromTicks(ToTicksRoundedUp(remaining, _time.TimestampFrequency)) : TimeSpan.Zero;
+            return null;
         }
 
-        return new BrokenCircuitException(Name, state, retryAfter);
+        long remaining = Volatile.Read(ref _openUntil) - _time.GetTimestamp();
+        return remaining > 0 ? TimeSpan.FromTicks(ToTicksRoundedUp(remaining, _time.TimestampFrequency)) : TimeSpan.Zero;
     }
 
     private static CircuitState StateOf(long word) => (CircuitState)(word & StateMask);

@@ -32,7 +32,9 @@ public sealed class CircuitBreakerOptions
     /// Gets or sets how long a call may run: past it the operation's token is cancelled, the caller gets a failure with
     /// a <see cref="CircuitTimeoutException"/> (the throwing API throws it; a fallback answers it) even if the operation
     /// ignores the token, and the call counts as a <see cref="CallOutcome.Timeout"/>. <see langword="null"/> sets no
-    /// timeout (the fastest setting: no timer per call).
+    /// timeout (the fastest setting: no timer per call). The token the operation gets is valid for that call only: on
+    /// the system clock it is reused by a later call once this one ended in time (no allocation per call), so work
+    /// that outlives the call must not keep it.
     /// </summary>
     /// <value>Default <see langword="null"/>; allowed 1 ms to 1 day.</value>
     public TimeSpan? Timeout { get; set; }

@@ -84,4 +84,31 @@ public sealed class CallTimeoutTests
         Action create = () => _ = new CircuitBreaker("timeouts", new CircuitBreakerOptions { Timeout = TimeSpan.Zero });
         create.Should().Throw<ArgumentException>().WithMessage("*SelfHealing:CircuitBreakers:timeouts:Timeout is 00:00:00; allowed: 00:00:00.0010000 to 1.00:00:00.*");
     }
+
+    [Fact]
+    public async Task On_the_system_clock_a_reused_timeout_starts_afresh_and_never_hands_a_cancelled_token_to_the_next_call()
+    {
+        using var breaker = new CircuitBreaker("system-clock", new CircuitBreakerOptions { Timeout = TimeSpan.FromMilliseconds(50), MinimumThroughput = 100 });
+        var cancelledAtTheEnd = new List<bool>();
+
+        for (int i = 0; i < 3; i++)
+        {
+            CancellationToken token = default;
+            (await breaker.ExecuteAsync(ct => { token = ct; return new ValueTask<int>(i); })).IsSuccess.Should().BeTrue();
+            cancelledAtTheEnd.Add(token.IsCancellationRequested);
+        }
+
+        // The operation waits for its token only: it ends when the timeout (50 ms of real time) cancels it.
+        CircuitBreakerResult<int> timedOut = await breaker.ExecuteAsync(async ct => { await Task.Delay(Timeout.Infinite, ct); return 0; });
+        using var caller = new CancellationTokenSource();
+        ValueTask<CircuitBreakerResult<int>> waiting = breaker.ExecuteAsync(async ct => { await Task.Delay(Timeout.Infinite, ct); return 0; }, caller.Token);
+        await caller.CancelAsync();
+        CircuitBreakerResult<int> cancelled = await waiting;
+        CircuitBreakerResult<int> after = await breaker.ExecuteAsync(ct => new ValueTask<int>(ct.IsCancellationRequested ? -1 : 1));
+
+        cancelledAtTheEnd.Should().Equal([false, false, false], "a call that ended in time leaves its token uncancelled");
+        (timedOut.Outcome, timedOut.Exception).Should().Match<(CallOutcome Outcome, Exception? Exception)>(r => r.Outcome == CallOutcome.Timeout && r.Exception is CircuitTimeoutException);
+        cancelled.Outcome.Should().Be(CallOutcome.Ignored, "the caller's cancellation reaches the operation through the shared token and is not a timeout");
+        after.Value.Should().Be(1, "the next call gets a token that is not cancelled");
+    }
 }
