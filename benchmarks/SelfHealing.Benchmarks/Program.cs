@@ -4,7 +4,8 @@ namespace SelfHealing.Benchmarks;
 
 /// <summary>
 /// Runs the benchmarks chosen on the command line, for example <c>--filter *CircuitBreaker*</c>; <c>cluster [rounds]</c>
-/// measures elections and replication of a real cluster instead, <c>anomaly &lt;folder&gt;</c> scores the anomaly detector
+/// measures elections and replication of a real cluster instead, <c>failover [rounds] [requestTimeoutMs]</c> times a new
+/// leader after the leader's process is killed or paused, <c>anomaly &lt;folder&gt;</c> scores the anomaly detector
 /// on a labelled corpus, and <c>outage [--short]</c> replays a dependency's outages against the README's quick start.
 /// </summary>
 public static class Program
@@ -26,6 +27,12 @@ public static class Program
         if (args is ["outage", ..])
         {
             Environment.ExitCode = await Outage.OutageBenchmark.RunAsync(args);
+            return;
+        }
+
+        if (args is ["failover", ..])
+        {
+            await Coordination.ClusterTimings.RunFailoverAsync(args);
             return;
         }
 

@@ -11,8 +11,9 @@ using SelfHealing.Events;
 namespace SelfHealing.Benchmarks.Coordination;
 
 /// <summary>
-/// Failover after a crash: every node is its own process, the leader's process is killed (no graceful stop), and the
-/// time runs until every surviving node follows the same new leader. Each child prints <c>leader {id}</c> whenever its
+/// Failover after a crash or a pause: every node is its own process, the leader's process is killed (no graceful stop)
+/// or stopped with SIGSTOP (as a long GC pause or a frozen VM would: its sockets stay open and nothing answers), and the
+/// time runs until every other node follows the same new leader. Each child prints <c>leader {id}</c> whenever its
 /// node learns of a leader; the parent reads those lines.
 /// </summary>
 internal static class ClusterKill
@@ -43,8 +44,8 @@ internal static class ClusterKill
         await host.StopAsync();
     }
 
-    /// <summary>Starts <paramref name="size"/> node processes, waits for a leader, kills it and times the new election.</summary>
-    public static async Task<double> FailoverAsync(int size, TimeSpan requestTimeout, TimeSpan connectTimeout)
+    /// <summary>Starts <paramref name="size"/> node processes, waits for a leader, kills (or pauses) it and times the new election.</summary>
+    public static async Task<double> FailoverAsync(int size, TimeSpan requestTimeout, TimeSpan connectTimeout, bool pause = false)
     {
         int[] ports = LoopbackPorts.Take(size);
         var members = Enumerable.Range(1, size).ToDictionary(i => $"node-{i}", i => $"127.0.0.1:{ports[i - 1]}");
@@ -93,9 +94,23 @@ internal static class ClusterKill
             string leader = await AgreedAsync(members.Keys.ToList(), leaders, except: null);
             await Task.Delay(1000); // a settled cluster: heartbeats flowing to every follower
             long start = Stopwatch.GetTimestamp();
-            processes[leader].Kill();
+            if (pause)
+            {
+                Signal(processes[leader], "STOP");
+            }
+            else
+            {
+                processes[leader].Kill();
+            }
+
             await AgreedAsync([.. members.Keys.Where(k => k != leader)], leaders, except: leader);
-            return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            double elapsed = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (pause)
+            {
+                Signal(processes[leader], "CONT");
+            }
+
+            return elapsed;
         }
         finally
         {
@@ -112,6 +127,16 @@ internal static class ClusterKill
 
                 process.Dispose();
             }
+        }
+    }
+
+    private static void Signal(Process process, string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {process.Id} failed with exit code {kill.ExitCode}.");
         }
     }
 

@@ -47,9 +47,44 @@ internal static class ClusterTimings
             Console.WriteLine($"{size} nodes: first leader {Describe(firstLeader)}; new leader after the leader stops {Describe(failover)}; after the leader's process is killed {Describe(killed)}");
         }
 
+        var paused = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            paused.Add(await ClusterKill.FailoverAsync(5, s_requestTimeout, s_connectTimeout, pause: true));
+        }
+
+        Console.WriteLine($"5 nodes: new leader after the leader's process is paused (SIGSTOP) {Describe(paused)}");
         (List<double> fromLeader, List<double> fromFollower) = await ReplicateAsync(5, 200);
         Console.WriteLine($"5 nodes, a command applied on every node: from the leader {Describe(fromLeader)}; from a follower (forwarded) {Describe(fromFollower)}");
     }
+
+    /// <summary>
+    /// <c>failover [rounds] [requestTimeoutMs]</c>: five node processes, the leader killed, then (in as many fresh
+    /// clusters) paused with SIGSTOP; prints each round and, last, <c>failover kill_median_ms=… kill_max_ms=…
+    /// pause_median_ms=… pause_max_ms=…</c>.
+    /// </summary>
+    public static async Task RunFailoverAsync(string[] args)
+    {
+        int rounds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
+        var defaults = new CoordinationOptions();
+        TimeSpan request = args.Length > 2 ? TimeSpan.FromMilliseconds(int.Parse(args[2], CultureInfo.InvariantCulture)) : defaults.RequestTimeout;
+        Console.WriteLine($"Failover of 5 node processes on 127.0.0.1, {Environment.ProcessorCount} cores, {rounds} rounds each; election timeout {defaults.ElectionTimeoutMin.TotalMilliseconds}-{defaults.ElectionTimeoutMax.TotalMilliseconds} ms, request timeout {request.TotalMilliseconds} ms");
+        var killed = new List<double>();
+        var paused = new List<double>();
+        for (int round = 0; round < rounds; round++)
+        {
+            killed.Add(await ClusterKill.FailoverAsync(5, request, defaults.ConnectTimeout));
+            paused.Add(await ClusterKill.FailoverAsync(5, request, defaults.ConnectTimeout, pause: true));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round {round + 1}: killed {killed[^1]:0} ms, paused {paused[^1]:0} ms"));
+        }
+
+        Console.WriteLine($"killed: {Describe(killed)}; paused: {Describe(paused)}");
+        Console.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"failover kill_median_ms={Median(killed):0} kill_max_ms={killed.Max():0} pause_median_ms={Median(paused):0} pause_max_ms={paused.Max():0}"));
+    }
+
+    private static double Median(List<double> ms) => ms.Order().ElementAt(ms.Count / 2);
 
     private static async Task<(double First, double Failover)> ElectAndFailOverAsync(int size)
     {

@@ -70,6 +70,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
                     // node must not miss heartbeats and start needless elections, nor a command time out.
                     o.ElectionTimeoutMin = TimeSpan.FromMilliseconds(300);
                     o.ElectionTimeoutMax = TimeSpan.FromMilliseconds(600);
+                    o.RequestTimeout = TimeSpan.FromSeconds(1); // these tests are about what is decided, not how fast a paused leader is replaced
                     o.CommandTimeout = TimeSpan.FromSeconds(10);
                     o.HeartbeatEventInterval = TimeSpan.Zero;
                     o.LogDirectory = _logRoot is null ? null : Path.Combine(_logRoot, id);
