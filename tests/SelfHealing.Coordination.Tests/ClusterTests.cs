@@ -9,7 +9,8 @@ namespace SelfHealing.Coordination.Tests;
 
 public sealed class ClusterTests
 {
-    private static void Workers(string id, DependencyInjection.ISelfHealingBuilder b) =>
+    /// <summary>Declares the adaptive parameter the configuration tests replicate.</summary>
+    internal static void Workers(string id, DependencyInjection.ISelfHealingBuilder b) =>
         b.AddAdaptiveParameters(ParameterDefinition.Integer("workers", 4, 1, 64));
 
     [Fact]

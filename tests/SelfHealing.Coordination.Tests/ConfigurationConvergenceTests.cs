@@ -12,16 +12,13 @@ namespace SelfHealing.Coordination.Tests;
 /// </summary>
 public sealed class ConfigurationConvergenceTests
 {
-    private static void Workers(string id, DependencyInjection.ISelfHealingBuilder b) =>
-        b.AddAdaptiveParameters(ParameterDefinition.Integer("workers", 4, 1, 64));
-
     [Fact]
     public async Task A_node_restarted_from_a_snapshot_runs_with_the_replicated_configuration_it_holds()
     {
         string root = Directory.CreateTempSubdirectory("selfhealing-convergence-").FullName;
         try
         {
-            await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, build: Workers, logRoot: root);
+            await using ClusterHarness cluster = await ClusterHarness.StartAsync(3, build: ClusterTests.Workers, logRoot: root);
             ClusterNode leader = await cluster.LeaderAsync();
             await ClusterHarness.AcceptedAsync(() => leader.Coordinator.ProposeConfigurationAsync(new Dictionary<string, object> { ["workers"] = 9L }, "before the snapshot"));
 
@@ -59,7 +56,7 @@ public sealed class ConfigurationConvergenceTests
                 o.Transport = ClusterTransport.Custom;
                 o.Connections = network.ConnectionsFor(o.Members[id]);
             },
-            build: Workers);
+            build: ClusterTests.Workers);
         ClusterNode leader = await cluster.LeaderAsync();
         ClusterNode lone = cluster.Running.First(n => n != leader);
         await ClusterHarness.AcceptedAsync(() => leader.Coordinator.ProposeConfigurationAsync(new Dictionary<string, object> { ["workers"] = 6L }, "agreed by all"));
