@@ -52,7 +52,7 @@ public sealed partial class ClusterCoordinator
 
             if (!reply.Ok)
             {
-                throw new InvalidOperationException($"The leader refused {Describe(command)}: {reply.Error}");
+                throw new LeaderRefusedException($"The leader refused {Describe(command)}: {reply.Error}");
             }
 
             object? outcome = (object?)reply.Decision ?? reply.Released;
@@ -71,7 +71,20 @@ public sealed partial class ClusterCoordinator
         {
             throw NotApplied(command, sent, ex.Message, ex);
         }
+        catch (Exception ex) when (IsEngineFailure(ex, cancellationToken))
+        {
+            // Whatever else the engine throws (an interrupted task after a pause, a failing log) is no answer either.
+            throw NotApplied(command, sent, $"the cluster engine failed ({ex.GetType().Name}: {ex.Message})", ex);
+        }
     }
+
+    /// <summary>An exception that is neither one of the answers this API documents nor the caller's own cancellation.</summary>
+    private static bool IsEngineFailure(Exception ex, CancellationToken cancellationToken) =>
+        ex is not (ClusterUnavailableException or ClusterOutcomeUnknownException or LeaderRefusedException or ArgumentException)
+        && !(ex is OperationCanceledException && cancellationToken.IsCancellationRequested);
+
+    /// <summary>The leader refused a value (for example a configuration value outside its parameter's range).</summary>
+    private sealed class LeaderRefusedException(string message) : InvalidOperationException(message);
 
     /// <summary>A command answered: no longer kept for a retry.</summary>
     private object? Settled(ClusterCommand command, object? outcome)

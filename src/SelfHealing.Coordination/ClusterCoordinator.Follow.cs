@@ -43,7 +43,7 @@ public sealed partial class ClusterCoordinator
                     // be applied after all, the node follows the log and takes it then.
                     RevertUnreplicated(e, ex.Message);
                 }
-                catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+                catch (Exception ex) when (ex is not OperationCanceledException || !stopping.IsCancellationRequested)
                 {
                     LogNotReported(_logger, NodeId, e.GetType().Name, ex.Message); // a value the leader refused, or the node stopping
                     RevertUnreplicated(e, ex.Message);
@@ -94,7 +94,9 @@ public sealed partial class ClusterCoordinator
             {
                 Follow(applied);
             }
-            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+#pragma warning disable CA1031 // One entry that cannot be followed (a breaker, configuration or subscriber failing) must not end the loop.
+            catch (Exception ex)
+#pragma warning restore CA1031
             {
                 LogFollowFailed(_logger, NodeId, applied.Index, ex.Message);
             }

@@ -37,4 +37,7 @@ public sealed partial class ClusterCoordinator
 
     [LoggerMessage(EventId = 8011, Level = LogLevel.Warning, Message = "Cluster node {Node} does not know whether {Command} was applied (command {CommandId}): {Reason}")]
     private static partial void LogOutcomeUnknown(ILogger logger, string node, string command, Guid commandId, string reason);
+
+    [LoggerMessage(EventId = 8012, Level = LogLevel.Warning, Message = "Cluster node {Node}: the Raft engine failed while stopping; the node is released anyway")]
+    private static partial void LogStopFailed(ILogger logger, Exception exception, string node);
 }

@@ -91,28 +91,52 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
     public string NodeId { get; }
 
     /// <inheritdoc />
-    public ClusterRole Role => _cluster is not { } cluster || !_running
-        ? ClusterRole.Stopped
-        : _options.Observer ? ClusterRole.Observer
+    public ClusterRole Role => Read(cluster => _options.Observer ? ClusterRole.Observer
         : IsLocalLeader(cluster) ? ClusterRole.Leader
-        : ClusterRole.Follower;
+        : ClusterRole.Follower, ClusterRole.Stopped);
 
     /// <inheritdoc />
-    public string? LeaderId => _running && _cluster?.Leader is { } leader ? IdOf(leader.EndPoint) : null;
+    public string? LeaderId => Read(cluster => cluster.Leader is { } leader ? IdOf(leader.EndPoint) : null, null);
 
     /// <inheritdoc />
-    public bool HasQuorum => _running && _cluster is { } cluster && (IsLocalLeader(cluster)
+    public bool HasQuorum => Read(cluster => IsLocalLeader(cluster)
         ? !cluster.LeadershipToken.IsCancellationRequested
-        : cluster.Leader is not null && !cluster.ConsensusToken.IsCancellationRequested);
+        : cluster.Leader is not null && !cluster.ConsensusToken.IsCancellationRequested, false);
 
     /// <inheritdoc />
-    public long Term => _cluster is { } cluster ? cluster.Term : 0;
+    public long Term => Read(cluster => cluster.Term, 0L);
 
     /// <inheritdoc />
     public ClusterState State => _machine?.State ?? ClusterState.Empty;
 
+    /// <summary>
+    /// Reads the running engine's view, or <paramref name="otherwise"/> when the node is not running or the engine fails to
+    /// answer (a failing log makes it throw): these properties never throw.
+    /// </summary>
+    private T Read<T>(Func<RaftCluster, T> read, T otherwise)
+    {
+        if (!_running || _cluster is not { } cluster)
+        {
+            return otherwise;
+        }
+
+        try
+        {
+            return read(cluster);
+        }
+#pragma warning disable CA1031 // A property of the node's view answers "not known" rather than throw the engine's failure.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return otherwise;
+        }
+    }
+
     /// <summary>Gets the directory of the log and snapshots once the start has chosen it.</summary>
     internal string? DataDirectory { get; private set; }
+
+    /// <summary>Gets the node's write-ahead log (null before start), for tests that break it under a running node.</summary>
+    internal WriteAheadLog? Log => _log;
 
     /// <summary>Gets where this node's command forwarder listens (null before start).</summary>
     internal EndPoint? ForwarderEndPoint => _forwarder?.LocalEndPoint;
@@ -237,6 +261,10 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
         {
             await cluster.StopAsync(cancellationToken).ConfigureAwait(false);
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStopFailed(_logger, ex, NodeId); // stopping goes on: the host must be able to stop a node whose engine failed
+        }
         finally
         {
             await ReleaseAsync().ConfigureAwait(false);
@@ -262,10 +290,17 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
         }
 
         await _loops.ConfigureAwait(false);
-        _cluster?.Dispose();
-        if (_log is not null)
+        try
         {
-            await _log.DisposeAsync().ConfigureAwait(false);
+            _cluster?.Dispose();
+            if (_log is not null)
+            {
+                await _log.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogStopFailed(_logger, ex, NodeId); // a failed log must not keep the host from stopping
         }
 
         if (_machine is not null)
