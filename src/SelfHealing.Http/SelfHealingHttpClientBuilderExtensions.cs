@@ -1,7 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Primitives;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.Http;
 
@@ -46,7 +44,7 @@ public static class SelfHealingHttpClientBuilderExtensions
             options.Configure(configure);
         }
 
-        services.AddSingleton<IOptionsChangeTokenSource<SelfHealingHttpOptions>>(sp => new ClientChangeTokenSource(client, sp));
+        services.AddSingleton<IOptionsChangeTokenSource<SelfHealingHttpOptions>>(sp => new SelfHealing.DependencyInjection.OptionalConfigurationChangeTokenSource<SelfHealingHttpOptions>(sp, client));
         builder.AddHttpMessageHandler(sp => new SelfHealingHttpHandler(
             client,
             sp.GetRequiredService<CircuitBreakerRegistry>(),
@@ -54,16 +52,5 @@ public static class SelfHealingHttpClientBuilderExtensions
             sp.GetRequiredService<IOptionsMonitor<SelfHealingHttpOptions>>(),
             sp.GetRequiredService<IOptionsFactory<CircuitBreakerOptions>>()));
         return builder;
-    }
-
-    /// <summary>Tells the options monitor that a client's options change when the configuration reloads.</summary>
-    private sealed class ClientChangeTokenSource(string client, IServiceProvider services) : IOptionsChangeTokenSource<SelfHealingHttpOptions>
-    {
-        public string? Name => client;
-
-        public IChangeToken GetChangeToken() =>
-            services.GetService(typeof(IConfiguration)) is IConfiguration configuration
-                ? configuration.GetReloadToken()
-                : new CancellationChangeToken(CancellationToken.None);
     }
 }

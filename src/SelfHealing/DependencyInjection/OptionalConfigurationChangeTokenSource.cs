@@ -6,13 +6,14 @@ namespace SelfHealing.DependencyInjection;
 
 /// <summary>
 /// Tells <see cref="IOptionsMonitor{TOptions}"/> that options bound by <see cref="OptionalConfigurationBinder{TOptions}"/>
-/// change when the application's configuration reloads (no change at all without configuration).
+/// change when the application's configuration reloads (no change at all without configuration); for the options of
+/// <paramref name="name"/> (the default, unnamed options when omitted).
 /// </summary>
-internal sealed class OptionalConfigurationChangeTokenSource<TOptions>(IServiceProvider services) : IOptionsChangeTokenSource<TOptions>
+internal sealed class OptionalConfigurationChangeTokenSource<TOptions>(IServiceProvider services, string? name = null) : IOptionsChangeTokenSource<TOptions>
 {
     private static readonly IChangeToken NeverChanges = new CancellationChangeToken(CancellationToken.None);
 
-    public string? Name => Options.DefaultName;
+    public string? Name => name ?? Options.DefaultName;
 
     public IChangeToken GetChangeToken() =>
         services.GetService(typeof(IConfiguration)) is IConfiguration configuration
