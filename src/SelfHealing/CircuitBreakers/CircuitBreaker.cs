@@ -169,12 +169,12 @@ public sealed partial class CircuitBreaker : IDisposable
         long word = Volatile.Read(ref _word);
         if ((word & StateMask) != (long)CircuitState.Closed && !TryAdmit(ref word))
         {
-            CountRejection();
+            CountRejection(word);
             return new(CircuitBreakerResult<TResult>.Rejected(this, StateOf(word)));
         }
 
         CircuitBreakerSettings settings = Volatile.Read(ref _settings);
-        long started = settings.TracksDuration ? _time.GetTimestamp() : 0;
+        long started = settings.TracksDuration || _instrumentation.CircuitCallDuration.Enabled ? _time.GetTimestamp() : 0;
         if (settings.Timeout is { } timeout)
         {
             return ExecuteWithTimeoutAsync(operation, state, word, started, settings, timeout, cancellationToken);
@@ -572,6 +572,11 @@ public sealed partial class CircuitBreaker : IDisposable
     private void Complete(CallOutcome outcome, long word, long started, CircuitBreakerSettings settings)
     {
         CountCall(outcome);
+        if (started != 0 && _instrumentation.CircuitCallDuration.Enabled)
+        {
+            _instrumentation.CircuitCallDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _nameTag, OutcomeTags[(int)outcome]);
+        }
+
         CircuitState state = StateOf(word);
         if (outcome == CallOutcome.Ignored)
         {
@@ -909,20 +914,4 @@ public sealed partial class CircuitBreaker : IDisposable
     }
 
     private WindowCounts ReadWindow() => Volatile.Read(ref _window).Read();
-
-    private void CountCall(CallOutcome outcome)
-    {
-        if (_instrumentation.CircuitCalls.Enabled)
-        {
-            _instrumentation.CircuitCalls.Add(1, _nameTag, OutcomeTags[(int)outcome]);
-        }
-    }
-
-    private void CountRejection()
-    {
-        if (_instrumentation.CircuitCalls.Enabled)
-        {
-            _instrumentation.CircuitCalls.Add(1, _nameTag, OutcomeTags[RejectedTagIndex]);
-        }
-    }
 }

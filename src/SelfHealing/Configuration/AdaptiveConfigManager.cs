@@ -10,6 +10,7 @@ using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Metrics;
 using SelfHealing.Storage;
+using SelfHealing.Telemetry;
 
 namespace SelfHealing.Configuration;
 
@@ -22,6 +23,8 @@ namespace SelfHealing.Configuration;
 /// </summary>
 public sealed partial class AdaptiveConfigManager : IHostedService
 {
+    private static readonly string[] SourceTagValues = ["static", "manual", "optimizer", "rollback", "recovery", "cluster"];
+
     /// <summary>The store collection of versions.</summary>
     public const string VersionCollection = "configuration.versions";
 
@@ -93,6 +96,9 @@ public sealed partial class AdaptiveConfigManager : IHostedService
 
     /// <summary>Gets the version in force. Hold on to it to read several values consistently.</summary>
     public ConfigSnapshot Current => Volatile.Read(ref _current);
+
+    /// <summary>Gets the instruments the manager records to; the process-wide ones unless the host gives its own.</summary>
+    internal SelfHealingInstrumentation Instrumentation { get; init; } = SelfHealingInstrumentation.Shared;
 
     /// <summary>Gets the versions kept, oldest first (the current one last).</summary>
     public IReadOnlyList<ConfigSnapshot> History
@@ -332,7 +338,21 @@ public sealed partial class AdaptiveConfigManager : IHostedService
         _provider?.Publish(Formatted(snapshot));
         _hub?.Publish(new ConfigChanged(EventSource, snapshot.Timestamp, snapshot, previous.Version, changed));
         LogApplied(_logger, snapshot.Version, source, changed);
+        CountCommit(source);
         return snapshot;
+    }
+
+    private void CountCommit(ConfigSource source)
+    {
+        if (Instrumentation.ConfigChanges.Enabled)
+        {
+            Instrumentation.ConfigChanges.Add(1, new KeyValuePair<string, object?>(SelfHealingMeter.ConfigSourceTag, SourceTagValues[(int)source]));
+        }
+
+        if (source == ConfigSource.Rollback && Instrumentation.ConfigRollbacks.Enabled)
+        {
+            Instrumentation.ConfigRollbacks.Add(1);
+        }
     }
 
     private static Dictionary<string, string> Formatted(ConfigSnapshot snapshot) =>

@@ -141,15 +141,20 @@ public static class SelfHealingServiceCollectionExtensions
         services.TryAddSingleton<IMetricsCollector>(sp => sp.GetRequiredService<MetricsCollector>());
 
         AddSectionOptions<HealthMonitorOptions, HealthMonitorOptionsValidator>(services, HealthMonitorOptionsValidator.Section);
-        services.TryAddSingleton(sp => new HealthMonitor(
-            sp.GetRequiredService<IOptions<HealthMonitorOptions>>(),
-            sp.GetRequiredService<IOptions<HealthCheckServiceOptions>>(),
-            sp.GetRequiredService<IServiceScopeFactory>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IEventHub>(),
-            sp.GetService<ILogger<HealthMonitor>>(),
-            sp.GetRequiredService<IMetricsCollector>(),
-            sp.GetServices<HealthAlertSinkRegistration>()));
+        services.TryAddSingleton(sp =>
+        {
+            var monitor = new HealthMonitor(
+                sp.GetRequiredService<IOptions<HealthMonitorOptions>>(),
+                sp.GetRequiredService<IOptions<HealthCheckServiceOptions>>(),
+                sp.GetRequiredService<IServiceScopeFactory>(),
+                sp.GetRequiredService<TimeProvider>(),
+                sp.GetRequiredService<IEventHub>(),
+                sp.GetService<ILogger<HealthMonitor>>(),
+                sp.GetRequiredService<IMetricsCollector>(),
+                sp.GetServices<HealthAlertSinkRegistration>());
+            sp.GetRequiredService<SelfHealingInstrumentation>().Track(monitor);
+            return monitor;
+        });
         HealthBuilderExtensions.AddComponentHealthChecks(services);
 
         services.TryAddSingleton<IStateStore, InMemoryStateStore>();
@@ -163,7 +168,10 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetService<IConfiguration>(),
             sp.GetRequiredService<HealthMonitor>(),
             sp.GetRequiredService<IMetricsCollector>(),
-            sp.GetService<ILogger<AdaptiveConfigManager>>()));
+            sp.GetService<ILogger<AdaptiveConfigManager>>())
+        {
+            Instrumentation = sp.GetRequiredService<SelfHealingInstrumentation>(),
+        });
         AddSectionOptions<RecoveryOptions, RecoveryOptionsValidator>(services, RecoveryOptionsValidator.Section);
         services.TryAddSingleton(sp => new RecoveryManager(
             sp.GetRequiredService<IOptionsMonitor<RecoveryOptions>>(),
@@ -177,7 +185,10 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetServices<IIncidentSink>(),
             sp.GetService<ILogger<RecoveryManager>>(),
             sp.GetRequiredService<AdaptiveConfigManager>(),
-            sp.GetService<IRecoveryLeases>()));
+            sp.GetService<IRecoveryLeases>())
+        {
+            Instrumentation = sp.GetRequiredService<SelfHealingInstrumentation>(),
+        });
         services.TryAddSingleton(sp => new SelfHealingSystem(
             sp.GetRequiredService<HealthMonitor>(),
             sp.GetRequiredService<RecoveryManager>(),

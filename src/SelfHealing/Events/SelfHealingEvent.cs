@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization;
+
 namespace SelfHealing.Events;
 
 /// <summary>
@@ -12,4 +15,12 @@ public abstract record SelfHealingEvent(string Source, DateTimeOffset Timestamp)
     /// to return <see cref="EventDelivery.Guaranteed"/>.
     /// </summary>
     public virtual EventDelivery Delivery => EventDelivery.BestEffort;
+
+    /// <summary>
+    /// Gets the trace context of the span that was current where the event was raised (for example the request whose
+    /// call opened a breaker), or <see langword="default"/> when none was. An incident opened by the event links its
+    /// trace to it.
+    /// </summary>
+    [JsonIgnore]
+    public ActivityContext TraceContext { get; init; } = Activity.Current?.Context ?? default;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using SelfHealing.Configuration;
 using SelfHealing.Events;
@@ -25,7 +26,7 @@ public sealed partial class RecoveryManager
             throw new InvalidOperationException("The recovery manager is not running.");
         }
 
-        RecoveryRun? run = Trigger(component, failureType, null, null, $"recovery of {component} requested ({failureType})");
+        RecoveryRun? run = Trigger(component, failureType, null, null, $"recovery of {component} requested ({failureType})", Activity.Current?.Context ?? default);
         if (run is null)
         {
             throw new InvalidOperationException("The recovery manager is not running.");
@@ -62,11 +63,12 @@ public sealed partial class RecoveryManager
 
     // Opens (or joins) the component's incident and starts its run, unless one is running: then the news goes
     // into that run's timeline. Returns the run, or null when the manager is not running.
-    private RecoveryRun? Trigger(string component, string failureType, HealthLevel? level, IReadOnlyList<string>? affectedBy, string message)
+    private RecoveryRun? Trigger(string component, string failureType, HealthLevel? level, IReadOnlyList<string>? affectedBy, string message, ActivityContext cause = default)
     {
         DateTimeOffset now = _time.GetUtcNow();
         Incident? opened = null;
         RecoveryRun run;
+        IncidentRecord? record;
         lock (_gate)
         {
             if (_stopping.IsCancellationRequested)
@@ -101,7 +103,7 @@ public sealed partial class RecoveryManager
                 }
             }
 
-            if (!_open.TryGetValue(component, out IncidentRecord? record))
+            if (!_open.TryGetValue(component, out record))
             {
                 record = new IncidentRecord(Diagnose(component, failureType, level, affectedBy ?? _monitor.GetHealth(component)?.AffectedBy ?? [], message, now));
                 _open[component] = record;
@@ -119,9 +121,11 @@ public sealed partial class RecoveryManager
 
         if (opened is not null)
         {
+            ReportOpened(record, opened, cause);
             Announce(opened, notify: true);
         }
 
+        run.Begin();
         return run;
     }
 
@@ -169,6 +173,9 @@ public sealed partial class RecoveryManager
         IncidentRecord record = run.Record;
         try
         {
+            // The incident's span (when traced) is the parent of everything the run does.
+            await run.Begun.ConfigureAwait(false);
+            Activity.Current = record.Span;
             await RunCoreAsync(record, component, _stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
@@ -291,7 +298,7 @@ public sealed partial class RecoveryManager
             + (skipped.Count == 0 ? "" : $"; skipped: {string.Join(", ", skipped)}") + "): a human has to act.");
     }
 
-    // One attempt: checkpoint (risky actions, rollback on), act, verify, roll back if worse, learn.
+    // One attempt under its own span (when the incident is traced): the component's own spans nest under it.
     private async Task<bool> AttemptAsync(
         IncidentRecord record,
         Healable target,
@@ -303,6 +310,36 @@ public sealed partial class RecoveryManager
         RecoveryOptions options,
         CancellationToken stopping)
     {
+        Activity? span = StartAttempt(record, target.Name, strategy, attempt);
+        try
+        {
+            return await AttemptCoreAsync(record, target, plan, strategy, attempt, risk, before, options, span, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (span is { IsStopped: false })
+            {
+                // Stopped before it acted (the lease was lost, the manager stopped): no outcome to report.
+                span.SetStatus(ActivityStatusCode.Error, "stopped before the action ended");
+                span.SetEndTime(_time.GetUtcNow().UtcDateTime);
+                span.Stop();
+            }
+        }
+    }
+
+    // Checkpoint (risky actions, rollback on), act, verify, roll back if worse, learn.
+    private async Task<bool> AttemptCoreAsync(
+        IncidentRecord record,
+        Healable target,
+        RecoveryPlan plan,
+        RecoveryStrategy strategy,
+        int attempt,
+        RiskLevel risk,
+        HealthLevel before,
+        RecoveryOptions options,
+        Activity? span,
+        CancellationToken stopping)
+    {
         bool throughConfiguration = strategy == RecoveryStrategy.Reconfigure && ThroughConfiguration(plan);
         RecoveryLease? lease = null;
         if (target.SharedTarget is { } shared && _leases is not null && !throughConfiguration)
@@ -310,7 +347,7 @@ public sealed partial class RecoveryManager
             lease = await _leases.AcquireAsync(shared, target.Name, strategy, stopping).ConfigureAwait(false);
             if (lease.Status != RecoveryLeaseStatus.Granted)
             {
-                return await LeaveToOthersAsync(record, target, strategy, attempt, shared, lease, options, stopping).ConfigureAwait(false);
+                return await LeaveToOthersAsync(record, target, strategy, attempt, shared, lease, options, span, stopping).ConfigureAwait(false);
             }
 
             Note(record, "coordination", $"lease on the shared {shared} granted until {lease.ExpiresAt:O}"
@@ -347,7 +384,9 @@ public sealed partial class RecoveryManager
                 Note(record, "verification", $"{target.Name} already works again: an earlier holder of the lease acted; {strategy} is not needed");
                 givenBack = true;
                 await GiveBackAsync(record, lease, true, $"{target.Name} already recovered", stopping).ConfigureAwait(false);
-                record.Change(i => i with { Attempts = [.. i.Attempts, new RecoveryAttempt(strategy, attempt, true, TimeSpan.Zero) { LeftTo = EarlierHolder }] });
+                var earlier = new RecoveryAttempt(strategy, attempt, true, TimeSpan.Zero) { LeftTo = EarlierHolder };
+                record.Change(i => i with { Attempts = [.. i.Attempts, earlier] });
+                ReportAttempt(target.Name, earlier, span);
                 return true;
             }
 
@@ -437,6 +476,7 @@ public sealed partial class RecoveryManager
 
         var outcome = new RecoveryAttempt(strategy, attempt, recovered, duration, rolledBack);
         record.Change(i => i with { Attempts = [.. i.Attempts, outcome] });
+        ReportAttempt(target.Name, outcome, span);
         if (options.Learning)
         {
             await LearnAsync(record.Current.FailureType, outcome, stopping).ConfigureAwait(false);
@@ -456,6 +496,7 @@ public sealed partial class RecoveryManager
         string shared,
         RecoveryLease lease,
         RecoveryOptions options,
+        Activity? span,
         CancellationToken stopping)
     {
         string leftTo = lease.Status == RecoveryLeaseStatus.HeldElsewhere ? lease.Holder! : $"nobody ({lease.Reason})";
@@ -467,6 +508,7 @@ public sealed partial class RecoveryManager
         Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
         var outcome = new RecoveryAttempt(strategy, attempt, recovered, _time.GetElapsedTime(started)) { LeftTo = leftTo };
         record.Change(i => i with { Attempts = [.. i.Attempts, outcome] });
+        ReportAttempt(target.Name, outcome, span);
         return recovered;
     }
 
@@ -599,6 +641,7 @@ public sealed partial class RecoveryManager
             }
         }
 
+        ReportClosed(record, closed);
         Announce(closed, notify: true);
         if (evicted is not null)
         {

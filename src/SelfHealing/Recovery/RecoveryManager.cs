@@ -388,7 +388,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
                         break;
                     }
 
-                    Trigger(h.Component, h.Level.ToString(), h.Level, h.AffectedBy, $"{h.Component} is {h.Level}: {h.Reason}");
+                    Trigger(h.Component, h.Level.ToString(), h.Level, h.AffectedBy, $"{h.Component} is {h.Level}: {h.Reason}", h.TraceContext);
                 }
                 else if (h.Level <= options.RecoveredLevel)
                 {
@@ -401,7 +401,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
                 _recent.Add(c.Timestamp, c.CircuitName, $"breaker: {c.CircuitName} went from {c.PreviousState} to {c.State}: {c.Reason}", opened);
                 if (c.State == CircuitState.Open && _components.ContainsKey(c.CircuitName))
                 {
-                    Trigger(c.CircuitName, FailureTypes.CircuitOpen, null, null, $"the breaker {c.CircuitName} opened: {c.Reason}");
+                    Trigger(c.CircuitName, FailureTypes.CircuitOpen, null, null, $"the breaker {c.CircuitName} opened: {c.Reason}", c.TraceContext);
                 }
 
                 break;
@@ -410,7 +410,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
                 _recent.Add(a.Timestamp, subject, $"anomaly: {a.Metric} is {a.Value:G4}, expected about {a.Expected:G4} (score {a.Score:F2})", true);
                 if (subject == component && _components.ContainsKey(component) && HasPlan(component, FailureTypes.Anomaly))
                 {
-                    Trigger(component, FailureTypes.Anomaly, null, null, $"anomaly on {a.Metric}");
+                    Trigger(component, FailureTypes.Anomaly, null, null, $"anomaly on {a.Metric}", a.TraceContext);
                 }
 
                 break;
@@ -418,7 +418,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
                 _recent.Add(b.Timestamp, b.Component, $"forecast: {b.Component} {b.Metric} reaches {b.Forecast.Level} in about {b.Forecast.TimeUntil.TotalSeconds:0} s", true);
                 if (_components.TryGetValue(b.Component, out Healable? target) && target.Level >= HealingLevel.Advanced && HasPlan(b.Component, FailureTypes.Predicted))
                 {
-                    Trigger(b.Component, FailureTypes.Predicted, null, null, $"{b.Metric} is forecast to reach {b.Forecast.Level}");
+                    Trigger(b.Component, FailureTypes.Predicted, null, null, $"{b.Metric} is forecast to reach {b.Forecast.Level}", b.TraceContext);
                 }
 
                 break;
@@ -441,8 +441,15 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
 
     private sealed class RecoveryRun(IncidentRecord record)
     {
+        private readonly TaskCompletionSource _begun = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public IncidentRecord Record { get; } = record;
 
         public Task Completion { get; set; } = Task.CompletedTask;
+
+        /// <summary>Gets a task that completes once the trigger has left the manager's lock and traced the opening.</summary>
+        public Task Begun => _begun.Task;
+
+        public void Begin() => _begun.TrySetResult();
     }
 }

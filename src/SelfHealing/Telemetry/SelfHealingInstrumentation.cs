@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
 using SelfHealing.CircuitBreakers;
+using SelfHealing.Health;
 using SelfHealing.Metrics;
 
 namespace SelfHealing.Telemetry;
@@ -16,6 +17,13 @@ internal sealed class SelfHealingInstrumentation
 
     private readonly ConditionalWeakTable<CircuitBreaker, object?> _breakers = new();
     private readonly ConditionalWeakTable<MetricsCollector, object?> _collectors = new();
+    private readonly ConditionalWeakTable<HealthMonitor, object?> _monitors = new();
+
+    // Seconds, from 5 ms to 10 s: the boundaries OpenTelemetry's HTTP semantic conventions advise for request durations.
+    private static readonly double[] CallDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+    // Seconds, from 1 s to an hour: recoveries and incidents last from seconds (a restart) to as long as a human takes.
+    private static readonly double[] RecoveryDurationBuckets = [0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800, 3600];
 
     public SelfHealingInstrumentation(IMeterFactory meterFactory)
         : this(meterFactory.Create(new MeterOptions(SelfHealingMeter.Name)
@@ -35,6 +43,15 @@ internal sealed class SelfHealingInstrumentation
         MetricAnomalies = meter.CreateCounter<long>(SelfHealingMeter.MetricsAnomalies, "{anomaly}", "Anomalies found in metric series.");
         meter.CreateObservableGauge(SelfHealingMeter.MetricsSeries, ObserveSeries, "{series}", "Series kept by the metrics collector.");
         meter.CreateObservableGauge(SelfHealingMeter.MetricsQuantile, ObserveQuantiles, null, "Quantiles of the series recorded through the metrics collector.");
+        CircuitCallDuration = meter.CreateHistogram(SelfHealingMeter.CircuitCallDuration, "s", "Duration of calls through circuit breakers by outcome.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = CallDurationBuckets });
+        meter.CreateObservableGauge(SelfHealingMeter.HealthLevel, ObserveHealth, "{level}", "Health level of each watched component: 0 healthy, 1 degraded, 2 critical, 3 failed.");
+        IncidentsOpened = meter.CreateCounter<long>(SelfHealingMeter.IncidentsOpened, "{incident}", "Incidents opened.");
+        IncidentsClosed = meter.CreateCounter<long>(SelfHealingMeter.IncidentsClosed, "{incident}", "Incidents closed, by the status they closed with.");
+        IncidentDuration = meter.CreateHistogram(SelfHealingMeter.IncidentDuration, "s", "How long incidents stayed open.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RecoveryDurationBuckets });
+        RecoveryActions = meter.CreateCounter<long>(SelfHealingMeter.RecoveryActions, "{action}", "Recovery actions by strategy and result.");
+        RecoveryActionDuration = meter.CreateHistogram(SelfHealingMeter.RecoveryActionDuration, "s", "Duration of recovery actions, verification included.", advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RecoveryDurationBuckets });
+        ConfigChanges = meter.CreateCounter<long>(SelfHealingMeter.ConfigChanges, "{version}", "Adaptive configuration versions applied, by source.");
+        ConfigRollbacks = meter.CreateCounter<long>(SelfHealingMeter.ConfigRollbacks, "{rollback}", "Adaptive configuration rollbacks.");
     }
 
     /// <summary>Gets the instruments of the process-wide meter, used when no <see cref="IMeterFactory"/> is at hand.</summary>
@@ -50,6 +67,25 @@ internal sealed class SelfHealingInstrumentation
 
     public Counter<long> MetricAnomalies { get; }
 
+    public Histogram<double> CircuitCallDuration { get; }
+
+    public Counter<long> IncidentsOpened { get; }
+
+    public Counter<long> IncidentsClosed { get; }
+
+    public Histogram<double> IncidentDuration { get; }
+
+    public Counter<long> RecoveryActions { get; }
+
+    public Histogram<double> RecoveryActionDuration { get; }
+
+    public Counter<long> ConfigChanges { get; }
+
+    public Counter<long> ConfigRollbacks { get; }
+
+    /// <summary>Adds a health monitor to the health level gauge; held weakly.</summary>
+    public void Track(HealthMonitor monitor) => _monitors.AddOrUpdate(monitor, null);
+
     /// <summary>Adds a collector to the series and quantile gauges; held weakly.</summary>
     public void Track(MetricsCollector collector) => _collectors.AddOrUpdate(collector, null);
 
@@ -63,6 +99,19 @@ internal sealed class SelfHealingInstrumentation
             yield return new Measurement<int>(
                 (int)pair.Key.State,
                 new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, pair.Key.Name));
+        }
+    }
+
+    private IEnumerable<Measurement<int>> ObserveHealth()
+    {
+        foreach (KeyValuePair<HealthMonitor, object?> pair in _monitors)
+        {
+            foreach (ComponentHealth component in pair.Key.Components)
+            {
+                yield return new Measurement<int>(
+                    (int)component.Level,
+                    new KeyValuePair<string, object?>(SelfHealingMeter.ComponentTag, component.Name));
+            }
         }
     }
 
