@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SelfHealing.Metrics.Storage;
 
 namespace SelfHealing.Metrics;
@@ -14,4 +15,10 @@ public sealed class MetricHistogram : MetricInstrument
     /// <param name="value">The observation.</param>
     /// <param name="tags">The series' tags.</param>
     public void Record(double value, params ReadOnlySpan<KeyValuePair<string, object?>> tags) => Collector.Record(Metric, value, tags);
+
+    /// <summary>Records a value with one tag, written <c>new("table", "orders")</c>.</summary>
+    /// <param name="value">The value.</param>
+    /// <param name="tag">The series' one tag.</param>
+    [OverloadResolutionPriority(1)]
+    public void Record(double value, KeyValuePair<string, object?> tag) => Collector.Record(Metric, value, [tag]);
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SelfHealing.Metrics.Storage;
 
 namespace SelfHealing.Metrics;
@@ -21,6 +22,12 @@ public sealed class MetricTimer : MetricInstrument
     /// <param name="tags">The series' tags.</param>
     public void Record(TimeSpan duration, params ReadOnlySpan<KeyValuePair<string, object?>> tags) =>
         Collector.Record(Metric, duration >= TimeSpan.Zero ? duration.TotalSeconds : double.NaN, tags);
+
+    /// <summary>Records a duration with one tag, written <c>new("table", "orders")</c>.</summary>
+    /// <param name="duration">The duration.</param>
+    /// <param name="tag">The series' one tag.</param>
+    [OverloadResolutionPriority(1)]
+    public void Record(TimeSpan duration, KeyValuePair<string, object?> tag) => Record(duration, [tag]);
 
     /// <summary>Starts timing; disposing the scope (or calling <see cref="MetricTimerScope.Stop"/>) records the elapsed time.</summary>
     /// <returns>The scope, a struct: no allocation.</returns>

@@ -8,6 +8,23 @@ public sealed class MetricsCollectorTests
     private static KeyValuePair<string, object?> Tag(string key, object? value) => new(key, value);
 
     [Fact]
+    public async Task One_tag_written_as_a_target_typed_new_reaches_its_series_on_every_handle()
+    {
+        using var h = new CollectorHarness();
+        h.Collector.Counter("failures").Add(2, new("table", "orders"));
+        h.Collector.Gauge("queue").Record(7, new("table", "orders"));
+        h.Collector.Histogram("size").Record(3, new("table", "orders"));
+        h.Collector.Timer("latency").Record(TimeSpan.FromMilliseconds(250), new("table", "orders"));
+        h.AdvanceSeconds(1);
+
+        MetricTags orders = MetricTags.From(Tag("table", "orders"));
+        (await h.Collector.AggregateAsync("failures", TimeSpan.FromMinutes(1), orders)).Sum.Should().Be(2);
+        (await h.Collector.AggregateAsync("queue", TimeSpan.FromMinutes(1), orders)).Max.Should().Be(7);
+        (await h.Collector.AggregateAsync("size", TimeSpan.FromMinutes(1), orders)).Sum.Should().Be(3);
+        (await h.Collector.AggregateAsync("latency", TimeSpan.FromMinutes(1), orders)).Sum.Should().Be(0.25);
+    }
+
+    [Fact]
     public async Task A_histogram_aggregates_exactly_with_quantiles_within_the_relative_accuracy()
     {
         using var h = new CollectorHarness();
