@@ -47,7 +47,7 @@ foreach ((string id, IHost host) in hosts)
             string? line = e switch
             {
                 CircuitStateChanged c => $"breaker {c.CircuitName}: {c.PreviousState} -> {c.State} ({c.Cause})",
-                ClusterCircuitChanged c => $"cluster: circuit {c.Circuit.Name} {(c.Circuit.IsOpen ? "OPEN" : "closed")} cluster-wide (open on {string.Join(", ", c.Circuit.OpenNodes)})",
+                ClusterCircuitChanged c => $"cluster: circuit {c.Circuit.Name} {(c.Circuit.IsOpen ? "OPEN" : "closed")} cluster-wide ({(c.Circuit.IsOpen ? $"a majority sees it open: {string.Join(", ", c.Circuit.OpenNodes)}" : c.Circuit.OpenNodes.Count == 0 ? "no node sees it open" : $"only {string.Join(", ", c.Circuit.OpenNodes)} still sees it open, short of a majority")})",
                 HealingRequested h when h.Requester == id => h.Granted ? $"lease on {h.Lease.Target}: granted to {h.Requester}" : $"lease on {h.Lease.Target}: refused, {h.Lease.Holder} holds it",
                 HealingExecuted h => $"lease on {h.Lease.Target}: {h.Lease.Holder} finished {h.Lease.Action} (succeeded: {h.Succeeded})",
                 _ => null,

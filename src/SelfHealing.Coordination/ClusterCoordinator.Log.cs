@@ -23,7 +23,7 @@ public sealed partial class ClusterCoordinator
     [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "Cluster node {Node} refused a command from '{Claimed}' at {Remote}: not a member")]
     private static partial void LogForeignCommand(ILogger logger, string node, string claimed, string remote);
 
-    [LoggerMessage(EventId = 8007, Level = LogLevel.Information, Message = "Cluster node {Node}: circuit {Circuit} is {State} cluster-wide (open on: {OpenNodes})")]
+    [LoggerMessage(EventId = 8007, Level = LogLevel.Information, Message = "Cluster node {Node}: circuit {Circuit} is {State} cluster-wide (nodes whose own breaker is open: {OpenNodes})")]
     private static partial void LogCircuit(ILogger logger, string node, string circuit, string state, IReadOnlyList<string> openNodes);
 
     [LoggerMessage(EventId = 8008, Level = LogLevel.Warning, Message = "Cluster node {Node} could not follow log entry {Index}: {Reason}")]
