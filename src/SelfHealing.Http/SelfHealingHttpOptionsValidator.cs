@@ -27,6 +27,12 @@ internal sealed class SelfHealingHttpOptionsValidator : IValidateOptions<SelfHea
                     errors.AddMessage($"{errors.Key(nameof(options.BreakerName))}: {ex.Message.Split(" (Parameter", 2)[0]}");
                 }
             }
+
+            if (options.ConfigureBreaker is not null)
+            {
+                // It would be ignored: a named breaker is shared, and keeps the options it was declared with.
+                errors.AddMessage($"{errors.Key(nameof(options.ConfigureBreaker))} is set, but a Named breaker takes its options from AddCircuitBreaker(\"{options.BreakerName}\", ...) or SelfHealing:CircuitBreakers:{options.BreakerName} (its Timeout there is the attempt timeout); leave ConfigureBreaker unset, or use Scope PerAuthority or PerClient.");
+            }
         }
 
         if (options.AttemptTimeout is { } timeout)

@@ -231,4 +231,15 @@ public sealed class HttpHandlerTests : IAsyncLifetime
         resolve.Should().Throw<OptionsValidationException>()
             .Which.Message.Should().Contain("SelfHealing:Http:orders:BreakerName is empty").And.Contain("SelfHealing:Http:orders:AttemptTimeout is 00:00:00; allowed:");
     }
+
+    [Fact]
+    public async Task Breaker_settings_for_a_named_breaker_are_refused_rather_than_ignored()
+    {
+        await using ServiceProvider provider = Client(o => { o.Scope = HttpBreakerScope.Named; o.BreakerName = "orders-api"; });
+
+        Action resolve = () => provider.GetRequiredService<IOptionsMonitor<SelfHealingHttpOptions>>().Get("orders");
+
+        resolve.Should().Throw<OptionsValidationException>()
+            .Which.Message.Should().Contain("SelfHealing:Http:orders:ConfigureBreaker is set, but a Named breaker takes its options from AddCircuitBreaker(\"orders-api\", ...)");
+    }
 }
