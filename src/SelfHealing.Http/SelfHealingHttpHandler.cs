@@ -156,13 +156,15 @@ internal sealed class SelfHealingHttpHandler : DelegatingHandler
         if (options.Scope == HttpBreakerScope.PerAuthority && request.RequestUri is { IsAbsoluteUri: true } uri)
         {
             (string, string, int) key = (uri.Scheme, uri.IdnHost, uri.Port);
-            return _byAuthority.TryGetValue(key, out CircuitBreaker? known)
-                ? known
-                : _byAuthority.GetOrAdd(key, _ => Breaker(HttpBreakerNames.OfAuthority(_client, uri)));
+            return _byAuthority.TryGetValue(key, out CircuitBreaker? known) ? known : AddAuthority(key, uri);
         }
 
         return Volatile.Read(ref _whole) ?? (_whole = Breaker(options.Scope == HttpBreakerScope.Named ? options.BreakerName! : HttpBreakerNames.OfClient(_client)));
     }
+
+    // Apart from BreakerFor: a lambda capturing uri there would allocate its closure on every request.
+    private CircuitBreaker AddAuthority((string, string, int) key, Uri uri) =>
+        _byAuthority.GetOrAdd(key, static (_, state) => state.Handler.Breaker(HttpBreakerNames.OfAuthority(state.Handler._client, state.Uri)), (Handler: this, Uri: uri));
 
     private CircuitBreaker Breaker(string name)
     {

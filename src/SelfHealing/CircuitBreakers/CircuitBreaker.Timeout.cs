@@ -17,7 +17,7 @@ public sealed partial class CircuitBreaker
         TimeSpan timeout,
         CancellationToken cancellationToken)
     {
-        CallTimeout limit = CallTimeout.Start(_time, timeout, cancellationToken);
+        CallTimeout limit = CallTimeout.Start(_time, timeout);
         ValueTask<TResult> pending;
         try
         {
@@ -41,6 +41,9 @@ public sealed partial class CircuitBreaker
             return new(CompleteWithValue(value, word, started, settings));
         }
 
+        // Only a call still running needs the caller's cancellation forwarded: one that ended synchronously costs no
+        // registration. A cancellation that came meanwhile is forwarded at once by the registration.
+        limit.Follow(cancellationToken);
         return AwaitWithTimeoutAsync(pending.AsTask(), limit, word, started, settings, timeout, cancellationToken);
     }
 
@@ -86,9 +89,10 @@ public sealed partial class CircuitBreaker
     }
 
     /// <summary>
-    /// One call's timeout: a token cancelled when the timeout passes or the caller cancels. On the system clock the
-    /// source is reused by the next call on the same thread once this one ended without cancellation, so a call that
-    /// completes in time allocates no timer; on any other clock (a test's fake one) each call has its own.
+    /// One call's timeout: a token cancelled when the timeout passes or, once <see cref="Follow"/> is called, the caller
+    /// cancels. On the system clock the source is reused by the next call on the same thread once this one ended without
+    /// cancellation, so a call that completes in time allocates no timer; on any other clock (a test's fake one) each
+    /// call has its own.
     /// </summary>
 #pragma warning disable CA1001 // End() disposes the source, or keeps it for the next call when it can be reused.
     private sealed class CallTimeout
@@ -103,7 +107,7 @@ public sealed partial class CircuitBreaker
 
         public CancellationToken Token => _source.Token;
 
-        public static CallTimeout Start(TimeProvider time, TimeSpan timeout, CancellationToken caller)
+        public static CallTimeout Start(TimeProvider time, TimeSpan timeout)
         {
             CallTimeout limit;
             if (ReferenceEquals(time, TimeProvider.System))
@@ -117,10 +121,16 @@ public sealed partial class CircuitBreaker
                 limit = new CallTimeout { _source = new CancellationTokenSource(timeout, time) };
             }
 
-            limit._caller = caller.CanBeCanceled
-                ? caller.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), limit._source)
-                : default;
             return limit;
+        }
+
+        /// <summary>Forwards the caller's cancellation to the token (at once when it already happened).</summary>
+        public void Follow(CancellationToken caller)
+        {
+            if (caller.CanBeCanceled)
+            {
+                _caller = caller.UnsafeRegister(static source => ((CancellationTokenSource)source!).Cancel(), _source);
+            }
         }
 
         /// <summary>Whether the call ended because of the timeout rather than the caller.</summary>

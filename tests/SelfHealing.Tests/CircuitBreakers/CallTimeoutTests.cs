@@ -31,6 +31,26 @@ public sealed class CallTimeoutTests
     }
 
     [Fact]
+    public async Task A_caller_cancellation_during_the_synchronous_start_still_reaches_the_operation()
+    {
+        using var h = new BreakerHarness(o => o.Timeout = TimeSpan.FromSeconds(30));
+        using var caller = new CancellationTokenSource();
+        CancellationToken seen = default;
+        ValueTask<CircuitBreakerResult<int>> pending = h.Breaker.ExecuteAsync(ct =>
+        {
+            seen = ct;
+            caller.Cancel(); // before the operation has gone asynchronous, so before the breaker follows the caller
+            var running = new TaskCompletionSource<int>();
+            ct.Register(() => running.TrySetCanceled(ct));
+            return new ValueTask<int>(running.Task);
+        }, caller.Token);
+
+        CircuitBreakerResult<int> result = await pending.AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+        seen.IsCancellationRequested.Should().BeTrue("the caller's cancellation is forwarded as soon as the call runs on");
+        result.Outcome.Should().Be(CallOutcome.Ignored, "the caller cancelled; no time passed on the breaker's clock");
+    }
+
+    [Fact]
     public async Task An_operation_that_ignores_its_token_still_answers_the_caller_on_time()
     {
         using var h = new BreakerHarness(o => o.Timeout = TimeSpan.FromMilliseconds(500));
