@@ -16,16 +16,28 @@ public sealed partial class CircuitBreaker
         }
     }
 
+    // Out of line, as the rejection path's other work: the closed path's method stays small enough to inline.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void CountRejection(long word)
     {
+        if (_instrumentation.CircuitCalls.Enabled)
+        {
+            _instrumentation.CircuitCalls.Add(1, _nameTag, OutcomeTags[RejectedTagIndex]);
+        }
+
         if (SelfHealingActivitySource.Rejections.HasListeners())
         {
             MarkRejection(word);
         }
+    }
 
-        if (_instrumentation.CircuitCalls.Enabled)
+    // Only timed calls get here (a listener on the duration histogram, or slow-call tracking).
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RecordDuration(CallOutcome outcome, long started)
+    {
+        if (_callDuration.Enabled)
         {
-            _instrumentation.CircuitCalls.Add(1, _nameTag, OutcomeTags[RejectedTagIndex]);
+            _callDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _nameTag, OutcomeTags[(int)outcome]);
         }
     }
 

@@ -52,6 +52,7 @@ public sealed partial class CircuitBreaker : IDisposable
     private readonly IEventHub? _hub;
     private readonly ILogger _logger;
     private readonly SelfHealingInstrumentation _instrumentation;
+    private readonly System.Diagnostics.Metrics.Histogram<double> _callDuration;
     private readonly KeyValuePair<string, object?> _nameTag;
     private readonly string _source;
 
@@ -101,6 +102,7 @@ public sealed partial class CircuitBreaker : IDisposable
         _hub = eventHub;
         _logger = logger ?? NullLogger.Instance;
         _instrumentation = instrumentation;
+        _callDuration = instrumentation.CircuitCallDuration;
         _nameTag = new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, name);
         _settings = new CircuitBreakerSettings(options, _time);
         _window = HealthWindow.Create(_settings, _time);
@@ -174,7 +176,7 @@ public sealed partial class CircuitBreaker : IDisposable
         }
 
         CircuitBreakerSettings settings = Volatile.Read(ref _settings);
-        long started = settings.TracksDuration || _instrumentation.CircuitCallDuration.Enabled ? _time.GetTimestamp() : 0;
+        long started = settings.TracksDuration || _callDuration.Enabled ? _time.GetTimestamp() : 0;
         if (settings.Timeout is { } timeout)
         {
             return ExecuteWithTimeoutAsync(operation, state, word, started, settings, timeout, cancellationToken);
@@ -572,9 +574,9 @@ public sealed partial class CircuitBreaker : IDisposable
     private void Complete(CallOutcome outcome, long word, long started, CircuitBreakerSettings settings)
     {
         CountCall(outcome);
-        if (started != 0 && _instrumentation.CircuitCallDuration.Enabled)
+        if (started != 0)
         {
-            _instrumentation.CircuitCallDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _nameTag, OutcomeTags[(int)outcome]);
+            RecordDuration(outcome, started);
         }
 
         CircuitState state = StateOf(word);
