@@ -33,6 +33,7 @@ public static class SelfHealingHttpClientBuilderExtensions
             services.AddSingleton(sp => new RetryAfterBook(sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<IPostConfigureOptions<CircuitBreakerOptions>, HttpBreakerOptionsSetup>();
             services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SelfHealingHttpOptions>, SelfHealingHttpOptionsValidator>());
+            services.TryAddSingleton<IOptionsFactory<SelfHealingHttpOptions>>(sp => new SelfHealing.DependencyInjection.LastGoodOptionsFactory<SelfHealingHttpOptions>(sp));
             services.AddSingleton<IPostConfigureOptions<SelfHealingHttpOptions>>(sp => new SelfHealing.DependencyInjection.OptionalConfigurationBinder<SelfHealingHttpOptions>(
                 sp, name => $"{SelfHealingHttpOptions.ConfigurationSection}:{HttpBreakerNames.ClientName(name)}"));
         }

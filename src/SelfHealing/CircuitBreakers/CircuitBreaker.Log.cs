@@ -27,4 +27,7 @@ public sealed partial class CircuitBreaker
 
     [LoggerMessage(EventId = 2007, Level = LogLevel.Information, Message = "Circuit {CircuitName} took new options; state {State} and window counts kept")]
     private static partial void LogOptionsUpdated(ILogger logger, string circuitName, CircuitState state);
+
+    [LoggerMessage(EventId = 2009, Level = LogLevel.Error, Message = "The {Classifier} of circuit {CircuitName} threw; the call counts as a failure ({Held} more since the last such line, which comes at most once a minute)")]
+    private static partial void LogClassifierFailed(ILogger logger, Exception exception, string circuitName, string classifier, long held);
 }

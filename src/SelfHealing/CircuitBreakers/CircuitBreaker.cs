@@ -54,6 +54,7 @@ public sealed partial class CircuitBreaker : IDisposable
     private readonly SelfHealingInstrumentation _instrumentation;
     private readonly System.Diagnostics.Metrics.Histogram<double> _callDuration;
     private readonly KeyValuePair<string, object?> _nameTag;
+    private readonly LogThrottle _classifierLog;
     private readonly string _source;
 
     private CircuitBreakerSettings _settings;
@@ -104,6 +105,7 @@ public sealed partial class CircuitBreaker : IDisposable
         _instrumentation = instrumentation;
         _callDuration = instrumentation.CircuitCallDuration;
         _nameTag = new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, name);
+        _classifierLog = new LogThrottle(_time, LogThrottle.DefaultInterval);
         _settings = new CircuitBreakerSettings(options, _time);
         _window = HealthWindow.Create(_settings, _time);
         ConfigureBaseline(_settings, _window);
@@ -502,7 +504,7 @@ public sealed partial class CircuitBreaker : IDisposable
     /// <summary>Judges a value by the settings in force when the call was admitted.</summary>
     private CircuitBreakerResult<TResult> CompleteWithValue<TResult>(TResult value, long word, long started, CircuitBreakerSettings settings)
     {
-        CallOutcome outcome = settings.HasResultClassifiers ? Normalize(settings.ClassifyResult(value)) : CallOutcome.Success;
+        CallOutcome outcome = settings.HasResultClassifiers ? ClassifyValue(value, settings) : CallOutcome.Success;
         Complete(outcome, word, started, settings);
         return outcome is CallOutcome.Failure or CallOutcome.Timeout
             ? CircuitBreakerResult<TResult>.FailedWithValue(value, outcome)
@@ -517,7 +519,7 @@ public sealed partial class CircuitBreaker : IDisposable
         return CircuitBreakerResult<TResult>.Failed(exception, outcome);
     }
 
-    private static CallOutcome Classify(Exception exception, CircuitBreakerSettings settings, CancellationToken cancellationToken)
+    private CallOutcome Classify(Exception exception, CircuitBreakerSettings settings, CancellationToken cancellationToken)
     {
         if (exception is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
@@ -526,10 +528,45 @@ public sealed partial class CircuitBreaker : IDisposable
 
         if (settings.ClassifyException is { } classify)
         {
-            return Normalize(classify(exception));
+            try
+            {
+                return Normalize(classify(exception));
+            }
+#pragma warning disable CA1031 // A classifier that throws must not turn the result API into a throwing one.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                ClassifierFailed(failure, nameof(CircuitBreakerOptions.ClassifyException));
+                return CallOutcome.Failure;
+            }
         }
 
         return exception is TimeoutException or OperationCanceledException ? CallOutcome.Timeout : CallOutcome.Failure;
+    }
+
+    // Out of line: the classifiers run on the closed path, and the handler would keep it from being inlined.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private CallOutcome ClassifyValue<TResult>(TResult value, CircuitBreakerSettings settings)
+    {
+        try
+        {
+            return Normalize(settings.ClassifyResult(value));
+        }
+#pragma warning disable CA1031 // A classifier that throws must not turn the result API into a throwing one.
+        catch (Exception failure)
+#pragma warning restore CA1031
+        {
+            ClassifierFailed(failure, "ClassifyResult");
+            return CallOutcome.Failure;
+        }
+    }
+
+    private void ClassifierFailed(Exception failure, string classifier)
+    {
+        if (_classifierLog.TryEnter(out long held))
+        {
+            LogClassifierFailed(_logger, failure, Name, classifier, held);
+        }
     }
 
     private static CallOutcome Normalize(CallOutcome outcome) => (uint)outcome <= (uint)CallOutcome.Ignored ? outcome : CallOutcome.Failure;

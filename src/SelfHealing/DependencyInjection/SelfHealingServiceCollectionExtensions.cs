@@ -101,10 +101,12 @@ public static class SelfHealingServiceCollectionExtensions
         services.TryAddSingleton(sp => new EventHub(
             sp.GetRequiredService<IOptions<EventHubOptions>>(),
             sp.GetService<ILogger<EventHub>>() ?? NullLogger<EventHub>.Instance,
-            sp.GetRequiredService<SelfHealingInstrumentation>()));
+            sp.GetRequiredService<SelfHealingInstrumentation>(),
+            sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<IEventHub>(sp => sp.GetRequiredService<EventHub>());
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CircuitBreakerOptions>, CircuitBreakerOptionsValidator>());
+        services.TryAddSingleton<IOptionsFactory<CircuitBreakerOptions>>(sp => new LastGoodOptionsFactory<CircuitBreakerOptions>(sp));
         services.AddSingleton<IPostConfigureOptions<CircuitBreakerOptions>>(sp =>
             new OptionalConfigurationBinder<CircuitBreakerOptions>(sp, name => $"{CircuitBreakerDefaults.ConfigurationSection}:{name}"));
         services.TryAddSingleton(sp => new CircuitBreakerRegistry(
@@ -236,6 +238,7 @@ public static class SelfHealingServiceCollectionExtensions
         where TValidator : class, IValidateOptions<TOptions>
     {
         services.AddOptions<TOptions>().ValidateOnStart();
+        services.TryAddSingleton<IOptionsFactory<TOptions>>(sp => new LastGoodOptionsFactory<TOptions>(sp));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
         services.AddSingleton<IPostConfigureOptions<TOptions>>(sp => new OptionalConfigurationBinder<TOptions>(sp, _ => section));
         services.AddSingleton<IOptionsChangeTokenSource<TOptions>>(sp => new OptionalConfigurationChangeTokenSource<TOptions>(sp));

@@ -18,6 +18,7 @@ public sealed partial class EventHub : IEventHub, IDisposable
     private readonly EventHubOptions _options;
     private readonly ILogger _logger;
     private readonly SelfHealingInstrumentation _instrumentation;
+    private readonly TimeProvider _time;
     private EventSubscription[] _subscriptions = [];
     private long _droppedByRemoved;
     private bool _completed;
@@ -38,7 +39,7 @@ public sealed partial class EventHub : IEventHub, IDisposable
     {
     }
 
-    internal EventHub(IOptions<EventHubOptions> options, ILogger<EventHub> logger, SelfHealingInstrumentation instrumentation)
+    internal EventHub(IOptions<EventHubOptions> options, ILogger<EventHub> logger, SelfHealingInstrumentation instrumentation, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -46,6 +47,7 @@ public sealed partial class EventHub : IEventHub, IDisposable
         EventHubOptionsValidator.ThrowIfInvalid(_options);
         _logger = logger;
         _instrumentation = instrumentation;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <inheritdoc />
@@ -77,30 +79,59 @@ public sealed partial class EventHub : IEventHub, IDisposable
 
         foreach (EventSubscription subscription in Volatile.Read(ref _subscriptions))
         {
-            if (!subscription.Accepts(message))
+            bool accepted;
+            try
             {
+                accepted = subscription.Accepts(message);
+            }
+#pragma warning disable CA1031 // A subscriber's filter must not stop the event from reaching the others.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                FilterFailed(subscription, message, exception);
                 continue;
             }
 
-            if (!subscription.Write(message))
+            if (accepted && !subscription.Write(message))
             {
-                if (_instrumentation.EventsDropped.Enabled)
+                CountDrop(subscription, message);
+                if (subscription.DropLog.TryEnter(out long held))
                 {
-                    _instrumentation.EventsDropped.Add(1, GuaranteedTag, new KeyValuePair<string, object?>(SelfHealingMeter.SubscriptionTag, subscription.Name));
+                    LogGuaranteedEventDropped(_logger, message.GetType().Name, message.Source, subscription.Name, _options.GuaranteedCapacity, held);
                 }
-
-                LogGuaranteedEventDropped(_logger, message.GetType().Name, message.Source, subscription.Name, _options.GuaranteedCapacity);
             }
         }
 
         return true;
     }
 
+    // Not delivered to that subscriber (its filter could not say it wanted the event), counted as a drop, logged once a minute.
+    private void FilterFailed(EventSubscription subscription, SelfHealingEvent message, Exception exception)
+    {
+        subscription.CountFilterFailure();
+        CountDrop(subscription, message);
+        if (subscription.FilterLog.TryEnter(out long held))
+        {
+            LogFilterFailed(_logger, exception, subscription.Name, message.GetType().Name, message.Source, held);
+        }
+    }
+
+    private void CountDrop(EventSubscription subscription, SelfHealingEvent message)
+    {
+        if (_instrumentation.EventsDropped.Enabled)
+        {
+            _instrumentation.EventsDropped.Add(
+                1,
+                message.Delivery == EventDelivery.Guaranteed ? GuaranteedTag : BestEffortTag,
+                new KeyValuePair<string, object?>(SelfHealingMeter.SubscriptionTag, subscription.Name));
+        }
+    }
+
     /// <inheritdoc />
     public EventSubscription Subscribe(string name, Func<SelfHealingEvent, bool>? filter = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var subscription = new EventSubscription(name, filter, _options.BestEffortCapacity, _options.GuaranteedCapacity, Unsubscribe, OnBestEffortDropped);
+        var subscription = new EventSubscription(name, filter, _options.BestEffortCapacity, _options.GuaranteedCapacity, Unsubscribe, OnBestEffortDropped, _time);
         lock (_gate)
         {
             if (_completed)
@@ -163,6 +194,10 @@ public sealed partial class EventHub : IEventHub, IDisposable
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error,
-        Message = "Dropped guaranteed event {EventType} from {Source} for subscriber {Subscriber}: its buffer of {Capacity} events is full; the subscriber is not reading")]
-    private static partial void LogGuaranteedEventDropped(ILogger logger, string eventType, string source, string subscriber, int capacity);
+        Message = "Dropped guaranteed event {EventType} from {Source} for subscriber {Subscriber}: its buffer of {Capacity} events is full; the subscriber is not reading ({Held} more dropped for it since the last such line, which comes at most once a minute)")]
+    private static partial void LogGuaranteedEventDropped(ILogger logger, string eventType, string source, string subscriber, int capacity, long held);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Error,
+        Message = "The filter of subscriber {Subscriber} threw for event {EventType} from {Source}; the event was not delivered to it, the other subscribers got it ({Held} more since the last such line, which comes at most once a minute)")]
+    private static partial void LogFilterFailed(ILogger logger, Exception exception, string subscriber, string eventType, string source, long held);
 }

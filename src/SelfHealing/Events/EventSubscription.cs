@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using SelfHealing.Telemetry;
 
 namespace SelfHealing.Events;
 
@@ -23,9 +24,12 @@ public sealed class EventSubscription : IDisposable
         int bestEffortCapacity,
         int guaranteedCapacity,
         Action<EventSubscription> onDispose,
-        Action<EventSubscription> onBestEffortDropped)
+        Action<EventSubscription> onBestEffortDropped,
+        TimeProvider time)
     {
         Name = name;
+        DropLog = new LogThrottle(time, LogThrottle.DefaultInterval);
+        FilterLog = new LogThrottle(time, LogThrottle.DefaultInterval);
         _filter = filter;
         _onDispose = onDispose;
         _onBestEffortDropped = onBestEffortDropped;
@@ -56,7 +60,7 @@ public sealed class EventSubscription : IDisposable
     /// <summary>Gets the reader of this subscription's events. It completes when the hub completes or the subscription is disposed.</summary>
     public ChannelReader<SelfHealingEvent> Reader { get; }
 
-    /// <summary>Gets how many events were dropped for this subscriber because it read too slowly.</summary>
+    /// <summary>Gets how many events were dropped for this subscriber: it read too slowly, or its filter threw.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
     /// <summary>Stops delivery to this subscription; events already queued can still be read.</summary>
@@ -69,7 +73,17 @@ public sealed class EventSubscription : IDisposable
         }
     }
 
+    /// <summary>Runs the subscriber's filter; an exception it throws is the caller's to handle.</summary>
     internal bool Accepts(SelfHealingEvent message) => _filter is null || _filter(message);
+
+    /// <summary>Counts an event not delivered because the subscriber's filter threw.</summary>
+    internal void CountFilterFailure() => Interlocked.Increment(ref _dropped);
+
+    /// <summary>Gets the throttle of the log lines about guaranteed events dropped for this subscription.</summary>
+    internal LogThrottle DropLog { get; }
+
+    /// <summary>Gets the throttle of the log lines about this subscription's filter throwing.</summary>
+    internal LogThrottle FilterLog { get; }
 
     /// <summary>Queues an event. Returns false when a guaranteed event could not be queued (buffer full).</summary>
     internal bool Write(SelfHealingEvent message)

@@ -37,4 +37,40 @@ public sealed class StateCallbackTests
         breaker.State.Should().Be(CircuitState.Isolated);
         seen.Should().Equal([CircuitState.Open, CircuitState.Isolated], "callbacks come in the order of the transitions, one at a time");
     }
+
+    [Fact]
+    public async Task A_callback_that_blocks_delays_only_itself()
+    {
+        using var release = new ManualResetEventSlim();
+        using var entered = new ManualResetEventSlim();
+        using var registry = new CircuitBreakerRegistry((name, o) =>
+        {
+            o.MinimumThroughput = 1;
+            o.OnStateChanged = change =>
+            {
+                if (change.State == CircuitState.Open)
+                {
+                    entered.Set();
+                    release.Wait(TimeSpan.FromSeconds(30)); // a callback stuck on a slow pager
+                }
+            };
+        }, new FakeTimeProvider());
+        CircuitBreaker payments = registry.GetOrCreate("payments");
+        Task failing = Task.Run(async () => await payments.ExecuteAsync<int>(_ => throw new InvalidOperationException("down")));
+        entered.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue();
+
+        Task others = Task.Run(() =>
+        {
+            registry.GetSnapshots().Single().State.Should().Be(CircuitState.Open);
+            _ = payments.LastTransitionTime;
+            payments.Reset();
+            registry.GetOrCreate("inventory").Isolate();
+        });
+        (await Task.WhenAny(others, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(others, "the registry and the breaker answer while the callback blocks");
+        await others;
+        payments.State.Should().Be(CircuitState.Closed);
+
+        release.Set();
+        await failing;
+    }
 }

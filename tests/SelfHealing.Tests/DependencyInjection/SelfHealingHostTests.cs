@@ -95,7 +95,7 @@ public sealed class SelfHealingHostTests
         configuration["SelfHealing:CircuitBreakers:payments:FailureRatio"] = "3";
         configuration.Reload();
 
-        logs.GetSnapshot().Should().Contain(r => r.Id.Id == 2101 && r.Level == LogLevel.Error && r.Exception!.Message.Contains("SelfHealing:CircuitBreakers:payments:FailureRatio is 3"));
+        logs.GetSnapshot().Should().Contain(r => r.Id.Id == 1101 && r.Level == LogLevel.Error && r.Message.Contains("SelfHealing:CircuitBreakers:payments:FailureRatio is 3"));
         await payments.ExecuteAsync<int>(_ => throw new InvalidOperationException());
         await payments.ExecuteAsync<int>(_ => throw new InvalidOperationException());
         payments.State.Should().Be(CircuitState.Open, "the old minimum throughput of 2 still applies");

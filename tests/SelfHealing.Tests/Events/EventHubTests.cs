@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using SelfHealing.Events;
+using SelfHealing.Telemetry;
 
 namespace SelfHealing.Tests.Events;
 
@@ -54,18 +56,47 @@ public sealed class EventHubTests
     }
 
     [Fact]
-    public void Guaranteed_overflow_is_logged_as_an_error_and_counted()
+    public void Guaranteed_overflow_is_logged_as_an_error_once_a_minute_with_the_count_and_every_drop_counted()
     {
         var logger = new FakeLogger<EventHub>();
-        using EventHub hub = Create(guaranteed: 2, logger: logger);
+        var time = new FakeTimeProvider();
+        using var hub = new EventHub(Options.Create(new EventHubOptions { GuaranteedCapacity = 2 }), logger, SelfHealingInstrumentation.Shared, time);
         using EventSubscription stuck = hub.Subscribe("stuck");
-        for (int i = 0; i < 5; i++)
+        for (int i = 0; i < 10_002; i++)
         {
             hub.Publish(new Important(i));
         }
 
-        stuck.DroppedCount.Should().Be(3);
-        logger.Collector.GetSnapshot().Should().HaveCount(3).And.OnlyContain(r => r.Level == LogLevel.Error && r.Id.Id == 1001 && r.Message.Contains("stuck"));
+        stuck.DroppedCount.Should().Be(10_000);
+        logger.Collector.GetSnapshot().Should().ContainSingle("a flood of drops is one line a minute")
+            .Which.Should().Match<FakeLogRecord>(r => r.Level == LogLevel.Error && r.Id.Id == 1001 && r.Message.Contains("stuck") && r.Message.Contains("(0 more dropped"));
+
+        time.Advance(TimeSpan.FromMinutes(1));
+        hub.Publish(new Important(-1));
+        logger.Collector.LatestRecord.Message.Should().Contain("(9999 more dropped for it since the last such line");
+        logger.Collector.Count.Should().Be(2);
+    }
+
+    [Fact]
+    public async Task A_filter_that_throws_costs_only_its_own_subscriber_the_event_and_is_logged_and_counted()
+    {
+        var logger = new FakeLogger<EventHub>();
+        using EventHub hub = Create(bestEffort: 100, guaranteed: 100, logger: logger);
+        using EventSubscription before = hub.Subscribe("before");
+        using EventSubscription broken = hub.Subscribe("broken", e => e is Important { N: 1 } ? throw new InvalidOperationException("filter bug") : true);
+        using EventSubscription after = hub.Subscribe("after");
+
+        hub.Publish(new Important(0)).Should().BeTrue();
+        hub.Publish(new Important(1)).Should().BeTrue("a subscriber's filter does not fail the publisher");
+        hub.Publish(new Important(2)).Should().BeTrue();
+        hub.Complete();
+
+        (await ReadAll(before)).Should().HaveCount(3);
+        (await ReadAll(after)).Should().HaveCount(3, "the subscribers after the broken one still get every event");
+        (await ReadAll(broken)).Cast<Important>().Select(e => e.N).Should().Equal(0, 2);
+        broken.DroppedCount.Should().Be(1);
+        logger.Collector.GetSnapshot().Should().ContainSingle().Which.Should().Match<FakeLogRecord>(r =>
+            r.Level == LogLevel.Error && r.Id.Id == 1002 && r.Message.Contains("broken") && r.Exception is InvalidOperationException);
     }
 
     [Fact]
