@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SelfHealing.Health;
 using SelfHealing.Telemetry;
 
 namespace SelfHealing.Recovery;
@@ -91,6 +92,35 @@ public sealed partial class RecoveryManager
 
             span.SetEndTime((closed.ClosedAt ?? _time.GetUtcNow()).UtcDateTime);
             span.Stop();
+        }
+    }
+
+    // One attempt under its own span (when the incident is traced): the component's own spans nest under it.
+    private async Task<bool> AttemptAsync(
+        IncidentRecord record,
+        Healable target,
+        RecoveryPlan plan,
+        RecoveryStrategy strategy,
+        int attempt,
+        RiskLevel risk,
+        HealthLevel before,
+        RecoveryOptions options,
+        CancellationToken stopping)
+    {
+        Activity? span = StartAttempt(record, target.Name, strategy, attempt);
+        try
+        {
+            return await AttemptCoreAsync(record, target, plan, strategy, attempt, risk, before, options, span, stopping).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (span is { IsStopped: false })
+            {
+                // Stopped before it acted (the lease was lost, the manager stopped): no outcome to report.
+                span.SetStatus(ActivityStatusCode.Error, "stopped before the action ended");
+                span.SetEndTime(_time.GetUtcNow().UtcDateTime);
+                span.Stop();
+            }
         }
     }
 
