@@ -29,4 +29,7 @@ public sealed partial class MetricsCollector
         LogInvalidCore(logger, metricName, value, type, type == MetricType.Counter ? " of 0 or more" : string.Empty);
 
     internal ILogger Logger => _logger;
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Warning, Message = "A metric name starting {NamePrefix} is {Length} characters long; allowed: at most {MaxNameLength}. Its values and those of further such names are dropped and counted (logged once)")]
+    private static partial void LogNameTooLong(ILogger logger, string namePrefix, int length, int maxNameLength);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -51,6 +52,7 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
     private long _closedThroughStep;
     private int _version;
     private long _invalid;
+    private int _nameLengthWarned;
     private long _overflowed;
     private long _droppedNames;
     private int _metricLimitWarned;
@@ -96,6 +98,15 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
 
     /// <summary>Gets how many values were dropped because their metric name was over <see cref="MetricsCollectorOptions.MaxMetrics"/>.</summary>
     public long DroppedCount => Interlocked.Read(ref _droppedNames);
+
+    /// <summary>The longest metric name kept, in characters; a longer one is refused (an exception for a handle, dropped and counted for a value).</summary>
+    public const int MaxNameLength = 256;
+
+    /// <summary>The most tags a series may have; the values of a tag set with more go to the metric's overflow series.</summary>
+    public const int MaxTagsPerSeries = 16;
+
+    /// <summary>The longest tag key or value kept, in characters (as text); the values of a tag set with a longer one go to the overflow series.</summary>
+    public const int MaxTagLength = 256;
 
     /// <summary>Gets how many series are kept (overflow series not included).</summary>
     public int SeriesCount => Volatile.Read(ref _seriesCount);
@@ -249,6 +260,18 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
             return existing.Type == type ? existing : null;
         }
 
+        if (name.Length > MaxNameLength)
+        {
+            Interlocked.Increment(ref _droppedNames);
+            CountRejected("name_length");
+            if (Interlocked.Exchange(ref _nameLengthWarned, 1) == 0)
+            {
+                LogNameTooLong(_logger, name[..64], name.Length, MaxNameLength);
+            }
+
+            return null;
+        }
+
         lock (_gate)
         {
             if (_metrics.TryGetValue(name, out existing))
@@ -280,6 +303,11 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
     private Metric Define(string name, MetricType type, string? unit, string? description)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
+        if (name.Length > MaxNameLength)
+        {
+            throw new ArgumentException($"The metric name is {name.Length} characters long; allowed: at most {MaxNameLength} (MetricsCollector.MaxNameLength).", nameof(name));
+        }
+
         if (TryAddMetric(name, type, unit, description, MetricOrigin.Api) is { } metric)
         {
             return metric;
@@ -300,6 +328,11 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
             if (metric.TryGet(tags, out MetricSeries existing))
             {
                 return existing;
+            }
+
+            if (OverSize(tags) is { } size)
+            {
+                return Overflow(metric, size);
             }
 
             int own = metric.SeriesCount - (metric.Overflow is null ? 0 : 1);
@@ -326,12 +359,37 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
             return overflow;
         }
 
-        LogSeriesLimit(_logger, metric.Name, limit, limit == "MaxSeries" ? _options.MaxSeries : _options.MaxSeriesPerMetric);
+        LogSeriesLimit(_logger, metric.Name, limit, limit switch
+        {
+            "MaxSeries" => _options.MaxSeries,
+            "MaxSeriesPerMetric" => _options.MaxSeriesPerMetric,
+            nameof(MaxTagsPerSeries) => MaxTagsPerSeries,
+            _ => MaxTagLength,
+        });
         overflow = new MetricSeries(metric, new SeriesKey([new(OverflowTag, "true")]), _layout);
         metric.Overflow = overflow;
         metric.Add(overflow);
         Volatile.Write(ref _series, [.. _series, overflow]);
         return overflow;
+    }
+
+    // A new tag set too large to keep: too many tags, or a key or value too long. Checked only when a series is created.
+    private static string? OverSize(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        if (tags.Length > MaxTagsPerSeries)
+        {
+            return nameof(MaxTagsPerSeries);
+        }
+
+        foreach (KeyValuePair<string, object?> tag in tags)
+        {
+            if (tag.Key.Length > MaxTagLength || (tag.Value is string text ? text.Length : Convert.ToString(tag.Value, CultureInfo.InvariantCulture)?.Length ?? 0) > MaxTagLength)
+            {
+                return nameof(MaxTagLength);
+            }
+        }
+
+        return null;
     }
 
     private void Invalid(Metric metric, double value)
