@@ -66,7 +66,16 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         {
             if (!_ready)
             {
-                await PrepareAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await PrepareAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is SqliteException or IOException or UnauthorizedAccessException)
+                {
+                    // A directory in place of the file, a read-only mount, a locked or odd file: say which file and why.
+                    throw Refuse($"it cannot be opened or prepared ({ex.Message.TrimEnd('.')})", ex);
+                }
+
                 Volatile.Write(ref _ready, true);
             }
         }
@@ -174,8 +183,11 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
 
         await using var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        int version = await ReadSchemaVersionAsync(connection, cancellationToken).ConfigureAwait(false);
-        await using var transaction = (SqliteTransaction)await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // The version is read under the write lock (BEGIN IMMEDIATE): of two processes creating the file at once, the
+        // second waits and then finds the schema the first one made.
+        await using SqliteTransaction transaction = connection.BeginTransaction(deferred: false); // Microsoft.Data.Sqlite has no asynchronous I/O
+        int version = await ReadSchemaVersionAsync(connection, cancellationToken, transaction).ConfigureAwait(false);
         if (version == 0)
         {
             await ExecuteAsync(connection, transaction, """
@@ -209,15 +221,23 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             }
 
             bool ours = await ScalarAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'selfhealing_meta'", cancellationToken).ConfigureAwait(false) is not null;
+            string foreign = await ScalarAsync(connection, """
+                SELECT group_concat(type || ' ' || name, ', ') FROM sqlite_master
+                WHERE name NOT LIKE 'sqlite_%' AND name NOT IN ('selfhealing_meta', 'documents')
+                """, cancellationToken).ConfigureAwait(false) ?? "";
             if (!ours)
             {
-                string tables = await ScalarAsync(connection, "SELECT group_concat(name, ', ') FROM sqlite_master WHERE type = 'table'", cancellationToken).ConfigureAwait(false) ?? "";
-                if (tables.Length > 0)
+                if (foreign.Length > 0)
                 {
-                    throw Refuse($"it is a SQLite database of something else (tables: {tables})");
+                    throw Refuse($"it is a SQLite database of something else ({foreign})");
                 }
 
                 return; // an empty SQLite database: ours to initialize
+            }
+
+            if (foreign.Length > 0)
+            {
+                throw Refuse($"it holds more than the store's tables ({foreign}); the store keeps a file of its own");
             }
 
             string? application = await ScalarAsync(connection, "SELECT value FROM selfhealing_meta WHERE name = 'application'", cancellationToken).ConfigureAwait(false);
@@ -227,6 +247,11 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
             }
 
             int version = await ReadSchemaVersionAsync(connection, cancellationToken).ConfigureAwait(false);
+            if (version < 1)
+            {
+                throw Refuse(string.Create(CultureInfo.InvariantCulture, $"its schema version is {version}, which no version of this store writes"));
+            }
+
             if (version > SchemaVersion)
             {
                 throw Refuse(string.Create(CultureInfo.InvariantCulture, $"a newer version wrote it (schema {version}; this version reads up to {SchemaVersion})"));
@@ -241,20 +266,21 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
     private InvalidOperationException Refuse(string why, Exception? inner = null) =>
         new($"The state store cannot use {_options.Path}: {why}. It was left untouched; move it away or set {SqliteStateStoreOptionsValidator.Section}:{nameof(SqliteStateStoreOptions.Path)} to another file.", inner);
 
-    private static async Task<int> ReadSchemaVersionAsync(SqliteConnection connection, CancellationToken cancellationToken)
+    private static async Task<int> ReadSchemaVersionAsync(SqliteConnection connection, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {
-        if (await ScalarAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'selfhealing_meta'", cancellationToken).ConfigureAwait(false) is null)
+        if (await ScalarAsync(connection, "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'selfhealing_meta'", cancellationToken, transaction).ConfigureAwait(false) is null)
         {
             return 0;
         }
 
-        string? text = await ScalarAsync(connection, "SELECT value FROM selfhealing_meta WHERE name = 'schema_version'", cancellationToken).ConfigureAwait(false);
+        string? text = await ScalarAsync(connection, "SELECT value FROM selfhealing_meta WHERE name = 'schema_version'", cancellationToken, transaction).ConfigureAwait(false);
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int version) ? version : int.MaxValue;
     }
 
-    private static async Task<string?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken)
+    private static async Task<string?> ScalarAsync(SqliteConnection connection, string sql, CancellationToken cancellationToken, SqliteTransaction? transaction = null)
     {
         await using SqliteCommand command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         object? value = await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
         return value is null or DBNull ? null : Convert.ToString(value, CultureInfo.InvariantCulture);

@@ -60,7 +60,10 @@ public sealed class SqliteStateStoreTests : IDisposable
 
     [Theory]
     [InlineData("text", "it is not a SQLite database, or is damaged")]
-    [InlineData("foreign", "it is a SQLite database of something else (tables: customers)")]
+    [InlineData("foreign", "it is a SQLite database of something else (table customers)")]
+    [InlineData("view", "it is a SQLite database of something else (view answers)")]
+    [InlineData("ours-and-more", "it holds more than the store's tables (table customers); the store keeps a file of its own")]
+    [InlineData("version-zero", "its schema version is 0, which no version of this store writes")]
     [InlineData("newer", "a newer version wrote it (schema 99; this version reads up to 1)")]
     [InlineData("other-app", "it belongs to 'Billing', not to SelfHealing")]
     public async Task A_file_that_is_not_ours_is_refused_with_the_reason_and_left_untouched(string kind, string reason)
@@ -78,6 +81,9 @@ public sealed class SqliteStateStoreTests : IDisposable
             command.CommandText = kind switch
             {
                 "foreign" => "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Ada');",
+                "view" => "CREATE VIEW answers AS SELECT 42 AS answer;",
+                "ours-and-more" => "CREATE TABLE selfhealing_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO selfhealing_meta VALUES ('application', 'SelfHealing'), ('schema_version', '1'); CREATE TABLE customers (id INTEGER PRIMARY KEY);",
+                "version-zero" => "CREATE TABLE selfhealing_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO selfhealing_meta VALUES ('application', 'SelfHealing'), ('schema_version', '0');",
                 "newer" => "CREATE TABLE selfhealing_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO selfhealing_meta VALUES ('application', 'SelfHealing'), ('schema_version', '99');",
                 _ => "CREATE TABLE selfhealing_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO selfhealing_meta VALUES ('application', 'Billing'), ('schema_version', '1');",
             };
@@ -92,6 +98,37 @@ public sealed class SqliteStateStoreTests : IDisposable
         SqliteConnection.ClearAllPools();
         (await File.ReadAllBytesAsync(path)).Should().Equal(before);
         File.Exists(path + "-wal").Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Two_stores_creating_the_same_missing_file_at_once_both_open_it()
+    {
+        string path = PathOf("raced/state.db");
+        for (int round = 0; round < 5; round++)
+        {
+            string file = $"{path}.{round}";
+            using SqliteStateStore first = Store(file);
+            using SqliteStateStore second = Store(file);
+            using var go = new ManualResetEventSlim();
+            Task a = Task.Run(async () => { go.Wait(); await first.PutAsync("c", "a", "{}"); });
+            Task b = Task.Run(async () => { go.Wait(); await second.PutAsync("c", "b", "{}"); });
+            go.Set();
+            await Task.WhenAll(a, b);
+            (await first.ListAsync("c")).Select(d => d.Key).Should().Equal("a", "b");
+        }
+    }
+
+    [Fact]
+    public async Task A_path_that_cannot_be_a_database_file_is_refused_naming_it()
+    {
+        string path = PathOf("a-directory");
+        Directory.CreateDirectory(path);
+        using SqliteStateStore store = Store(path);
+
+        Func<Task> use = async () => await store.PutAsync("c", "k", "{}");
+
+        (await use.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should()
+            .StartWith($"The state store cannot use {path}: it cannot be opened or prepared (");
     }
 
     [Fact]
