@@ -73,4 +73,35 @@ public sealed class StateCallbackTests
         release.Set();
         await failing;
     }
+
+    [Fact]
+    public async Task Two_breakers_whose_callbacks_isolate_each_other_do_not_deadlock()
+    {
+        CircuitBreakerRegistry registry = null!;
+        using var created = registry = new CircuitBreakerRegistry((name, o) =>
+        {
+            o.MinimumThroughput = 1;
+            o.OnStateChanged = change =>
+            {
+                if (change.State == CircuitState.Open)
+                {
+                    registry.GetOrCreate(change.CircuitName == "a" ? "b" : "a").Isolate(); // each opening isolates the other
+                }
+            };
+        }, new FakeTimeProvider());
+        CircuitBreaker a = registry.GetOrCreate("a");
+        CircuitBreaker b = registry.GetOrCreate("b");
+        using var go = new ManualResetEventSlim();
+
+        Task openA = Task.Run(async () => { go.Wait(); await a.ExecuteAsync<int>(_ => throw new InvalidOperationException("a down")); });
+        Task openB = Task.Run(async () => { go.Wait(); await b.ExecuteAsync<int>(_ => throw new InvalidOperationException("b down")); });
+        go.Set();
+        Task both = Task.WhenAll(openA, openB);
+        (await Task.WhenAny(both, Task.Delay(TimeSpan.FromSeconds(10)))).Should().BeSameAs(both, "neither callback waits for the other's lock");
+        await both;
+
+        new[] { a.State, b.State }.Should().OnlyContain(s => s == CircuitState.Open || s == CircuitState.Isolated);
+        registry.GetSnapshots().Should().HaveCount(2, "the registry still answers");
+        registry.Reload();
+    }
 }
