@@ -27,9 +27,11 @@ public sealed class HealthComponentBuilder
     /// </summary>
     /// <typeparam name="TProbe">The probe.</typeparam>
     /// <returns>The builder.</returns>
+    /// <exception cref="InvalidOperationException">The component already has a probe.</exception>
     public HealthComponentBuilder UseProbe<TProbe>()
         where TProbe : class, IHealthProbe
     {
+        ThrowIfProbed();
         Services.AddKeyedScoped<IHealthProbe>(Name, static (sp, _) => ActivatorUtilities.GetServiceOrCreateInstance<TProbe>(sp));
         return Configure(c => c.HasProbe = true);
     }
@@ -38,11 +40,23 @@ public sealed class HealthComponentBuilder
     /// <param name="probe">Measures the component; the token is cancelled at the probe timeout.</param>
     /// <returns>The builder.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="probe"/> is <see langword="null"/>.</exception>
+    /// <exception cref="InvalidOperationException">The component already has a probe.</exception>
     public HealthComponentBuilder UseProbe(Func<CancellationToken, ValueTask<HealthMetrics>> probe)
     {
         ArgumentNullException.ThrowIfNull(probe);
+        ThrowIfProbed();
         Services.AddKeyedSingleton<IHealthProbe>(Name, new DelegateProbe(probe));
         return Configure(c => c.HasProbe = true);
+    }
+
+    // A component has one probe: a second one (another UseProbe, or a second declaration of the component) would
+    // silently replace the first.
+    private void ThrowIfProbed()
+    {
+        if (Services.Any(d => d.ServiceType == typeof(IHealthProbe) && d.IsKeyedService && Equals(d.ServiceKey, Name)))
+        {
+            throw new InvalidOperationException($"The health component '{Name}' already has a probe; a component has one. Declare it once, or give it one probe.");
+        }
     }
 
     /// <summary>Declares components this one depends on: their trouble explains its trouble.</summary>

@@ -399,4 +399,15 @@ public sealed class HealthComponentTests
     {
         public ValueTask SendAsync(HealthAlert alert, CancellationToken cancellationToken) => throw new InvalidOperationException("mail server down");
     }
+
+    [Fact]
+    public void A_second_probe_for_a_component_is_refused_rather_than_silently_replacing_the_first()
+    {
+        var services = new ServiceCollection();
+        Action twice = () => services.AddSelfHealing(b => b
+            .AddHealthComponent("orders", c => c.UseProbe(_ => ValueTask.FromResult(new HealthMetrics())))
+            .AddHealthComponent("orders", c => c.Interval(TimeSpan.FromSeconds(5)).UseProbe(_ => ValueTask.FromResult(new HealthMetrics()))));
+
+        twice.Should().Throw<InvalidOperationException>().WithMessage("The health component 'orders' already has a probe; a component has one.*");
+    }
 }
