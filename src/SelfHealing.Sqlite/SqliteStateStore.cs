@@ -209,7 +209,14 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
 
     private async Task CheckExistingAsync(CancellationToken cancellationToken)
     {
-        var readOnly = new SqliteConnectionStringBuilder(_connectionString) { Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString();
+        // Read-only. A write-ahead-log database nobody has open (no -wal beside it) is read as immutable: SQLite would
+        // otherwise create -wal and -shm files beside a file that may not be ours. One in use is read as usual.
+        var readOnly = new SqliteConnectionStringBuilder(_connectionString)
+        {
+            DataSource = IsIdleWalDatabase(_options.Path) ? new Uri(Path.GetFullPath(_options.Path)).AbsoluteUri + "?immutable=1" : _options.Path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = false,
+        }.ToString();
         try
         {
             await using var connection = new SqliteConnection(readOnly);
@@ -261,6 +268,19 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
         {
             throw Refuse($"it is not a SQLite database, or is damaged ({ex.Message})", ex);
         }
+    }
+
+    // The SQLite header's read and write versions are 2 in write-ahead-log mode (bytes 18 and 19).
+    private static bool IsIdleWalDatabase(string path)
+    {
+        if (File.Exists(path + "-wal"))
+        {
+            return false;
+        }
+
+        Span<byte> header = stackalloc byte[20];
+        using FileStream file = new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        return file.Read(header) == header.Length && header[..16].SequenceEqual("SQLite format 3\0"u8) && header[18] == 2 && header[19] == 2;
     }
 
     private InvalidOperationException Refuse(string why, Exception? inner = null) =>

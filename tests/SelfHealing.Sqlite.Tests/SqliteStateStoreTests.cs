@@ -101,6 +101,31 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Another_applications_wal_database_is_refused_without_creating_files_beside_it()
+    {
+        string path = PathOf("billing.db");
+        await using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using SqliteCommand command = connection.CreateCommand();
+            command.CommandText = "PRAGMA journal_mode = WAL; CREATE TABLE invoices (id INTEGER PRIMARY KEY); INSERT INTO invoices DEFAULT VALUES;";
+            await command.ExecuteNonQueryAsync();
+        }
+
+        SqliteConnection.ClearAllPools();
+        string[] before = [.. Directory.GetFiles(_folder).Select(Path.GetFileName).Order()!];
+        byte[] bytes = await File.ReadAllBytesAsync(path);
+        using SqliteStateStore store = Store(path);
+
+        Func<Task> use = async () => await store.PutAsync("c", "k", "{}");
+
+        (await use.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().Contain("it is a SQLite database of something else (table invoices)");
+        SqliteConnection.ClearAllPools();
+        Directory.GetFiles(_folder).Select(Path.GetFileName).Order().Should().Equal(before, "no -wal or -shm file is created beside it");
+        (await File.ReadAllBytesAsync(path)).Should().Equal(bytes);
+    }
+
+    [Fact]
     public async Task Two_stores_creating_the_same_missing_file_at_once_both_open_it()
     {
         string path = PathOf("raced/state.db");
