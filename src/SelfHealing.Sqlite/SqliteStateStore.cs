@@ -259,6 +259,12 @@ public sealed class SqliteStateStore : IStateStore, IDisposable
                 throw Refuse(string.Create(CultureInfo.InvariantCulture, $"its schema version is {version}, which no version of this store writes"));
             }
 
+            string columns = await ScalarAsync(connection, "SELECT group_concat(name, ',') FROM (SELECT name FROM pragma_table_info('documents') ORDER BY name)", cancellationToken).ConfigureAwait(false) ?? "";
+            if (version <= SchemaVersion && !string.Equals(columns, "collection,json,key,updated_at", StringComparison.Ordinal))
+            {
+                throw Refuse(columns.Length == 0 ? "its documents table is missing" : $"its documents table has other columns ({columns}) than this store writes");
+            }
+
             if (version > SchemaVersion)
             {
                 throw Refuse(string.Create(CultureInfo.InvariantCulture, $"a newer version wrote it (schema {version}; this version reads up to {SchemaVersion})"));

@@ -64,6 +64,8 @@ public sealed class SqliteStateStoreTests : IDisposable
     [InlineData("view", "it is a SQLite database of something else (view answers)")]
     [InlineData("ours-and-more", "it holds more than the store's tables (table customers); the store keeps a file of its own")]
     [InlineData("version-zero", "its schema version is 0, which no version of this store writes")]
+    [InlineData("no-documents", "its documents table is missing")]
+    [InlineData("other-documents", "its documents table has other columns (id,text) than this store writes")]
     [InlineData("newer", "a newer version wrote it (schema 99; this version reads up to 1)")]
     [InlineData("other-app", "it belongs to 'Billing', not to SelfHealing")]
     public async Task A_file_that_is_not_ours_is_refused_with_the_reason_and_left_untouched(string kind, string reason)
@@ -83,6 +85,8 @@ public sealed class SqliteStateStoreTests : IDisposable
                 "foreign" => "CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO customers (name) VALUES ('Ada');",
                 "view" => "CREATE VIEW answers AS SELECT 42 AS answer;",
                 "ours-and-more" => "CREATE TABLE selfhealing_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO selfhealing_meta VALUES ('application', 'SelfHealing'), ('schema_version', '1'); CREATE TABLE customers (id INTEGER PRIMARY KEY);",
+                "no-documents" => "CREATE TABLE selfhealing_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO selfhealing_meta VALUES ('application', 'SelfHealing'), ('schema_version', '1');",
+                "other-documents" => "CREATE TABLE selfhealing_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO selfhealing_meta VALUES ('application', 'SelfHealing'), ('schema_version', '1'); CREATE TABLE documents (id INTEGER PRIMARY KEY, text TEXT);",
                 "version-zero" => "CREATE TABLE selfhealing_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO selfhealing_meta VALUES ('application', 'SelfHealing'), ('schema_version', '0');",
                 "newer" => "CREATE TABLE selfhealing_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO selfhealing_meta VALUES ('application', 'SelfHealing'), ('schema_version', '99');",
                 _ => "CREATE TABLE selfhealing_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO selfhealing_meta VALUES ('application', 'Billing'), ('schema_version', '1');",
