@@ -1,31 +1,46 @@
 using System.Threading.Channels;
+using SelfHealing.Telemetry;
 
 namespace SelfHealing.Events;
 
 /// <summary>
 /// Delivers notifications (alerts, incident updates) to one pluggable sink from its own bounded queue and loop,
 /// so a slow or failing sink delays or loses only its own notifications: a full queue drops its oldest item, a
-/// sink that throws loses that item; both are reported to the owner's callbacks (which log them).
+/// sink that throws loses that item; both are reported to the owner's callbacks (which log them), at most once a minute
+/// each, with the number held back since the last report.
 /// </summary>
 /// <typeparam name="T">The notification.</typeparam>
 internal sealed class SinkQueue<T>
 {
     private const int Capacity = 1024;
     private readonly Func<T, CancellationToken, ValueTask> _deliver;
-    private readonly Action<Exception, T> _failed;
+    private readonly Action<Exception, T, long> _failed;
+    private readonly Action<T, long> _dropped;
+    private readonly LogThrottle _failures;
+    private readonly LogThrottle _drops;
     private readonly Channel<T> _queue;
     private CancellationToken _stopping;
 
     /// <param name="deliver">Sends one notification to the sink.</param>
-    /// <param name="failed">Told when the sink threw for a notification.</param>
-    /// <param name="dropped">Told when the queue was full and dropped a notification.</param>
-    public SinkQueue(Func<T, CancellationToken, ValueTask> deliver, Action<Exception, T> failed, Action<T> dropped)
+    /// <param name="failed">Told when the sink threw for a notification, with the failures held back since the last call.</param>
+    /// <param name="dropped">Told when the queue was full and dropped a notification, with the drops held back since the last call.</param>
+    /// <param name="time">The clock of the once-a-minute reports.</param>
+    public SinkQueue(Func<T, CancellationToken, ValueTask> deliver, Action<Exception, T, long> failed, Action<T, long> dropped, TimeProvider time)
     {
         _deliver = deliver;
         _failed = failed;
+        _dropped = dropped;
+        _failures = new LogThrottle(time, LogThrottle.DefaultInterval);
+        _drops = new LogThrottle(time, LogThrottle.DefaultInterval);
         _queue = Channel.CreateBounded<T>(
             new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            dropped);
+            item =>
+            {
+                if (_drops.TryEnter(out long held))
+                {
+                    _dropped(item, held);
+                }
+            });
     }
 
     public Task Loop { get; private set; } = Task.CompletedTask;
@@ -60,7 +75,10 @@ internal sealed class SinkQueue<T>
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                _failed(ex, item);
+                if (_failures.TryEnter(out long held))
+                {
+                    _failed(ex, item, held);
+                }
             }
         }
     }

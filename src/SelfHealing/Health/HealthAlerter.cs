@@ -90,11 +90,11 @@ internal sealed partial class HealthAlerter
         }
     }
 
-    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Alert sink {Sink} failed to deliver {Key}")]
-    private static partial void LogSinkFailed(ILogger logger, Exception exception, string sink, string key);
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "Alert sink {Sink} failed to deliver {Key} ({Held} more failures since the last such line, which comes at most once a minute)")]
+    private static partial void LogSinkFailed(ILogger logger, Exception exception, string sink, string key, long held);
 
-    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Alert sink {Sink} is behind: alert {Key} dropped from its full queue")]
-    private static partial void LogDropped(ILogger logger, string sink, string key);
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "Alert sink {Sink} is behind: alert {Key} dropped from its full queue ({Held} more dropped since the last such line, which comes at most once a minute)")]
+    private static partial void LogDropped(ILogger logger, string sink, string key, long held);
 
     private sealed class Outlet
     {
@@ -107,8 +107,9 @@ internal sealed partial class HealthAlerter
             string sink = registration.Sink.GetType().Name;
             _queue = new SinkQueue<HealthAlert>(
                 registration.Sink.SendAsync,
-                (ex, alert) => LogSinkFailed(owner._logger, ex, sink, alert.Key),
-                alert => LogDropped(owner._logger, sink, alert.Key));
+                (ex, alert, held) => LogSinkFailed(owner._logger, ex, sink, alert.Key, held),
+                (alert, held) => LogDropped(owner._logger, sink, alert.Key, held),
+                owner._time);
         }
 
         public void Start() => _queue.Start();

@@ -129,8 +129,9 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
         IEnumerable<IIncidentSink> all = [new LoggingIncidentSink(_logger), .. sinks ?? []];
         _sinks = [.. all.Select(sink => new SinkQueue<Incident>(
             sink.NotifyAsync,
-            (ex, incident) => LogSinkFailed(_logger, ex, sink.GetType().Name, incident.Id),
-            incident => LogSinkDropped(_logger, sink.GetType().Name, incident.Id)))];
+            (ex, incident, held) => LogSinkFailed(_logger, ex, sink.GetType().Name, incident.Id, held),
+            (incident, held) => LogSinkDropped(_logger, sink.GetType().Name, incident.Id, held),
+            _time))];
         foreach (RecoveryPlan plan in _options.Plans)
         {
             _plans[(plan.FailureType, plan.Component)] = plan.Copy();
@@ -431,11 +432,11 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
     [LoggerMessage(EventId = 5014, Level = LogLevel.Error, Message = "Handling a {EventType} event from {Source} failed; recovery goes on with the next event")]
     private static partial void LogEventFailed(ILogger logger, Exception exception, string eventType, string source);
 
-    [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Incident sink {Sink} failed to deliver incident {Id}")]
-    private static partial void LogSinkFailed(ILogger logger, Exception exception, string sink, string id);
+    [LoggerMessage(EventId = 5012, Level = LogLevel.Error, Message = "Incident sink {Sink} failed to deliver incident {Id} ({Held} more failures since the last such line, which comes at most once a minute)")]
+    private static partial void LogSinkFailed(ILogger logger, Exception exception, string sink, string id, long held);
 
-    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Incident sink {Sink} is behind: incident {Id} dropped from its full queue")]
-    private static partial void LogSinkDropped(ILogger logger, string sink, string id);
+    [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Incident sink {Sink} is behind: incident {Id} dropped from its full queue ({Held} more dropped since the last such line, which comes at most once a minute)")]
+    private static partial void LogSinkDropped(ILogger logger, string sink, string id, long held);
 
     private sealed record Healable(string Name, HealingLevel Level, IHealableComponent Component, Func<CancellationToken, ValueTask<bool>>? Verification, string? SharedTarget);
 
