@@ -53,6 +53,12 @@ public static class OptimizationBuilderExtensions
             {
                 // the host is stopping
             }
+#pragma warning disable CA1031 // The optimizer is an extra: its failure must not stop the host (a BackgroundService's would).
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                optimizer.ReportStopped(exception);
+            }
         }
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SelfHealing.Configuration;
 using SelfHealing.Events;
 using SelfHealing.Storage;
+using SelfHealing.Telemetry;
 
 namespace SelfHealing.Optimization;
 
@@ -19,6 +20,7 @@ public sealed partial class OnlineOptimizer
 {
     private readonly AdaptiveConfigManager _configuration;
     private readonly IFitnessSource _fitness;
+    private LogThrottle? _fitnessLog;
     private readonly TimeProvider _time;
     private readonly OnlineOptimizerOptions _options;
     private readonly ILogger _logger;
@@ -178,7 +180,22 @@ public sealed partial class OnlineOptimizer
         }
 
         DateTimeOffset since = result.Applied.Timestamp > started ? result.Applied.Timestamp : started;
-        double fitness = await _fitness.MeasureAsync(since, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        double fitness;
+        try
+        {
+            fitness = await _fitness.MeasureAsync(since, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
+        {
+            // The app's fitness source failed: this candidate scores as rejected, and the search goes on.
+            if ((_fitnessLog ??= new LogThrottle(_time, LogThrottle.DefaultInterval)).TryEnter(out long held))
+            {
+                LogFitnessFailed(_logger, ex, held);
+            }
+
+            return _options.RejectedFitness;
+        }
+
         return double.IsFinite(fitness) ? fitness : _options.RejectedFitness;
     }
 
@@ -187,6 +204,15 @@ public sealed partial class OnlineOptimizer
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Warning, Message = "A candidate configuration was not applied: {Reason}")]
     private static partial void LogRejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Error, Message = "The fitness source threw; the candidate scores as rejected and the search goes on ({Held} more since the last such line, which comes at most once a minute)")]
+    private static partial void LogFitnessFailed(ILogger logger, Exception exception, long held);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Error, Message = "The online optimizer stopped: {Reason}; the configuration in force stays, and the app goes on")]
+    internal static partial void LogStopped(ILogger logger, Exception exception, string reason);
+
+    /// <summary>Logs why the background loop ended with an error.</summary>
+    internal void ReportStopped(Exception exception) => LogStopped(_logger, exception, exception.Message);
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "The kept optimizer state is not used: {Reason}")]
     private static partial void LogStateIgnored(ILogger logger, string reason);

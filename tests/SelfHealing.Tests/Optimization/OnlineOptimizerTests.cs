@@ -149,6 +149,47 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
     }
 
     // Runs one generation while the simulated service serves requests second by second on the fake clock.
+    [Fact]
+    public async Task A_fitness_source_that_throws_scores_its_candidate_as_rejected_and_the_search_goes_on()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSelfHealing(b => b
+            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; o.DetectAnomalies = false; })
+            .ConfigureHealth(o => { o.DefaultInterval = TimeSpan.FromHours(1); o.LogAlerts = false; })
+            .AddAdaptiveParameters(SimulatedService.Parameters));
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        var config = host.Services.GetRequiredService<AdaptiveConfigManager>();
+        var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<OnlineOptimizer>();
+        var options = new OnlineOptimizerOptions
+        {
+            EvaluationWindow = TimeSpan.FromSeconds(1),
+            Genetic = new GeneticOptimizerOptions { PopulationSize = 4, EliteCount = 1, Seed = 5, MaxGenerations = 10 },
+        };
+        var online = new OnlineOptimizer(config, new ThrowingFitness(), _time, options, logger);
+
+        // Fake time moves in quarter seconds while the generation runs; the wait for each step ends as soon as the
+        // generation does (bounded: 20,000 steps).
+        Task<ConfigSnapshot> generation = online.RunGenerationAsync();
+        for (int step = 0; step < 20_000 && !generation.IsCompleted; step++)
+        {
+            _time.Advance(TimeSpan.FromMilliseconds(250));
+            await Task.WhenAny(generation, Task.Delay(1));
+        }
+
+        await generation.WaitAsync(TimeSpan.FromSeconds(10));
+        online.Optimizer.Population.Should().OnlyContain(c => c.Fitness == options.RejectedFitness);
+        logger.Collector.GetSnapshot().Where(r => r.Id.Id == 7004).Should().ContainSingle("four failures within a minute are one line");
+        await host.StopAsync();
+    }
+
+    private sealed class ThrowingFitness : IFitnessSource
+    {
+        public ValueTask<double> MeasureAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) =>
+            throw new InvalidOperationException("the metrics backend is down");
+    }
+
     private async Task<ConfigSnapshot> RunAsync(OnlineOptimizer online, SimulatedService service, AdaptiveConfigManager config)
     {
         Task<ConfigSnapshot> generation = online.RunGenerationAsync();
