@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace SelfHealing.DependencyInjection;
@@ -35,7 +36,10 @@ internal sealed partial class OptionalConfigurationBinder<TOptions>(IServiceProv
         {
             string key = match.Groups["key"].Value;
             string value = match.Groups["value"].Success ? match.Groups["value"].Value : configuration[key] ?? string.Empty;
-            string message = string.Create(CultureInfo.InvariantCulture, $"{key} is '{value}'; allowed: {Describe(match.Groups["type"].Value)}.");
+            string allowed = RangeOf(name ?? Options.DefaultName, key[(section.Path.Length + 1)..]) is { } range
+                ? $"{Describe(match.Groups["type"].Value)}; {range}"
+                : Describe(match.Groups["type"].Value);
+            string message = string.Create(CultureInfo.InvariantCulture, $"{key} is '{value}'; allowed: {allowed}.");
             throw new OptionsValidationException(name ?? Options.DefaultName, typeof(TOptions), [message]);
         }
 
@@ -78,6 +82,55 @@ internal sealed partial class OptionalConfigurationBinder<TOptions>(IServiceProv
     private static bool IsName(Type enumType, string text) =>
         Enum.TryParse(enumType, text, ignoreCase: true, out object? parsed) && !int.TryParse(text, CultureInfo.InvariantCulture, out _) && Enum.IsDefined(enumType, parsed!);
 
+    // The range the validators state for an option: they are asked about a copy of the defaults with that option set
+    // to an extreme value, and their "allowed: ..." for its key is taken. Null when they have nothing to say.
+    private string? RangeOf(string name, string relativeKey)
+    {
+        try
+        {
+            object probe = Activator.CreateInstance<TOptions>();
+            object owner = probe;
+            string[] path = relativeKey.Split(':');
+            for (int i = 0; i < path.Length - 1; i++)
+            {
+                owner = owner.GetType().GetProperty(path[i])?.GetValue(owner) ?? throw new InvalidOperationException();
+            }
+
+            System.Reflection.PropertyInfo? property = owner.GetType().GetProperty(path[^1]);
+            Type? type = property is null ? null : Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+            object? extreme = type == typeof(double) ? double.NaN
+                : type == typeof(int) ? int.MinValue
+                : type == typeof(long) ? long.MinValue
+                : type == typeof(TimeSpan) ? TimeSpan.MinValue
+                : null;
+            if (property is null || extreme is null || !property.CanWrite)
+            {
+                return null;
+            }
+
+            property.SetValue(owner, extreme);
+            foreach (IValidateOptions<TOptions> validator in services.GetServices<IValidateOptions<TOptions>>())
+            {
+                foreach (string failure in validator.Validate(name, (TOptions)probe).Failures ?? [])
+                {
+                    int at = failure.IndexOf(relativeKey + " is ", StringComparison.Ordinal);
+                    int allowed = at < 0 ? -1 : failure.IndexOf("; allowed: ", at, StringComparison.Ordinal);
+                    if (allowed >= 0)
+                    {
+                        return failure[(allowed + 11)..].TrimEnd('.'); // one failure, one message
+                    }
+                }
+            }
+        }
+#pragma warning disable CA1031 // Only a better message is at stake: without the range, the message still names key and value.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
+
+        return null;
+    }
+
     /// <summary>What a value of a CLR type looks like in configuration.</summary>
     internal static string Describe(string typeName)
     {
@@ -88,9 +141,9 @@ internal sealed partial class OptionalConfigurationBinder<TOptions>(IServiceProv
             null => $"a value of type {typeName}",
             { IsEnum: true } => $"one of {string.Join(", ", Enum.GetNames(type))}",
             _ when type == typeof(bool) => "true or false",
-            _ when type == typeof(double) || type == typeof(float) || type == typeof(decimal) => "a number such as 0.5 (see the option's documented range)",
-            _ when type == typeof(int) => $"a whole number from {int.MinValue} to {int.MaxValue} (see the option's documented range)",
-            _ when type == typeof(long) => "a whole number (see the option's documented range)",
+            _ when type == typeof(double) || type == typeof(float) || type == typeof(decimal) => "a number",
+            _ when type == typeof(int) => $"a whole number from {int.MinValue} to {int.MaxValue}",
+            _ when type == typeof(long) => "a whole number",
             _ when type == typeof(TimeSpan) => "a duration such as 00:00:30 (hh:mm:ss) or 1.00:00:00 (days)",
             _ => $"a value of type {type.Name}",
         };

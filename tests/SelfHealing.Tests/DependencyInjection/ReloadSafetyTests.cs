@@ -82,8 +82,9 @@ public sealed class ReloadSafetyTests
     }
 
     [Theory]
-    [InlineData("SelfHealing:CircuitBreakers:payments:FailureRatio", "abc", "SelfHealing:CircuitBreakers:payments:FailureRatio is 'abc'; allowed: a number")]
-    [InlineData("SelfHealing:CircuitBreakers:payments:ConsecutiveFailuresToOpen", "99999999999", "SelfHealing:CircuitBreakers:payments:ConsecutiveFailuresToOpen is '99999999999'; allowed: a whole number")]
+    [InlineData("SelfHealing:CircuitBreakers:payments:FailureRatio", "abc", "SelfHealing:CircuitBreakers:payments:FailureRatio is 'abc'; allowed: a number; greater than 0 and at most 1.")]
+    [InlineData("SelfHealing:CircuitBreakers:payments:ConsecutiveFailuresToOpen", "99999999999", "SelfHealing:CircuitBreakers:payments:ConsecutiveFailuresToOpen is '99999999999'; allowed: a whole number from -2147483648 to 2147483647; 0 to 1,000,000.")]
+    [InlineData("SelfHealing:Metrics:BucketDuration", "soon", "SelfHealing:Metrics:BucketDuration is 'soon'; allowed: a duration such as 00:00:30 (hh:mm:ss) or 1.00:00:00 (days); ")]
     [InlineData("SelfHealing:CircuitBreakers:payments:AdaptiveThreshold:Enabled", "maybe", "SelfHealing:CircuitBreakers:payments:AdaptiveThreshold:Enabled is 'maybe'; allowed: true or false")]
     [InlineData("SelfHealing:CircuitBreakers:payments:WindowKind", "Sliding", "SelfHealing:CircuitBreakers:payments:WindowKind is 'Sliding'; allowed: one of TimeBased, CountBased")]
     [InlineData("SelfHealing:Recovery:TriggerLevel", "Worst", "SelfHealing:Recovery:TriggerLevel is 'Worst'; allowed: one of Healthy, Degraded, Critical, Failed")]
