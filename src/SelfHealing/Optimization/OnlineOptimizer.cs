@@ -20,7 +20,7 @@ public sealed partial class OnlineOptimizer
 {
     private readonly AdaptiveConfigManager _configuration;
     private readonly IFitnessSource _fitness;
-    private LogThrottle? _fitnessLog;
+    private readonly LogThrottle _fitnessLog;
     private readonly TimeProvider _time;
     private readonly OnlineOptimizerOptions _options;
     private readonly ILogger _logger;
@@ -49,6 +49,7 @@ public sealed partial class OnlineOptimizer
         _configuration = configuration;
         _fitness = fitness;
         _time = timeProvider;
+        _fitnessLog = new LogThrottle(timeProvider, LogThrottle.DefaultInterval); // candidates may be measured in parallel
         _options = options ?? new OnlineOptimizerOptions();
         if (_options.EvaluationWindow < TimeSpan.FromMilliseconds(100) || _options.EvaluationWindow > TimeSpan.FromDays(1))
         {
@@ -188,7 +189,7 @@ public sealed partial class OnlineOptimizer
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
             // The app's fitness source failed: this candidate scores as rejected, and the search goes on.
-            if ((_fitnessLog ??= new LogThrottle(_time, LogThrottle.DefaultInterval)).TryEnter(out long held))
+            if (_fitnessLog.TryEnter(out long held))
             {
                 LogFitnessFailed(_logger, ex, held);
             }

@@ -20,14 +20,7 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
     [Fact]
     public async Task It_improves_a_simulated_service_over_its_defaults_and_adapts_when_the_workload_changes()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<TimeProvider>(_time);
-        builder.Services.AddSelfHealing(b => b
-            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; o.DetectAnomalies = false; })
-            .ConfigureHealth(o => { o.DefaultInterval = TimeSpan.FromHours(1); o.LogAlerts = false; })
-            .AddAdaptiveParameters(SimulatedService.Parameters));
-        using IHost host = builder.Build();
-        await host.StartAsync();
+        using IHost host = await StartHostAsync();
         var config = host.Services.GetRequiredService<AdaptiveConfigManager>();
         var collector = host.Services.GetRequiredService<IMetricsCollector>();
         var service = new SimulatedService(collector, seed: 11);
@@ -148,18 +141,10 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
         public ValueTask<double> MeasureAsync(DateTimeOffset since, DateTimeOffset until, CancellationToken cancellationToken) => ValueTask.FromResult(1.0);
     }
 
-    // Runs one generation while the simulated service serves requests second by second on the fake clock.
     [Fact]
     public async Task A_fitness_source_that_throws_scores_its_candidate_as_rejected_and_the_search_goes_on()
     {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<TimeProvider>(_time);
-        builder.Services.AddSelfHealing(b => b
-            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; o.DetectAnomalies = false; })
-            .ConfigureHealth(o => { o.DefaultInterval = TimeSpan.FromHours(1); o.LogAlerts = false; })
-            .AddAdaptiveParameters(SimulatedService.Parameters));
-        using IHost host = builder.Build();
-        await host.StartAsync();
+        using IHost host = await StartHostAsync();
         var config = host.Services.GetRequiredService<AdaptiveConfigManager>();
         var logger = new Microsoft.Extensions.Logging.Testing.FakeLogger<OnlineOptimizer>();
         var options = new OnlineOptimizerOptions
@@ -190,6 +175,21 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
             throw new InvalidOperationException("the metrics backend is down");
     }
 
+    // A host with SelfHealing on the fake clock and the simulated service's parameters, started.
+    private async Task<IHost> StartHostAsync()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Services.AddSingleton<TimeProvider>(_time);
+        builder.Services.AddSelfHealing(b => b
+            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; o.DetectAnomalies = false; })
+            .ConfigureHealth(o => { o.DefaultInterval = TimeSpan.FromHours(1); o.LogAlerts = false; })
+            .AddAdaptiveParameters(SimulatedService.Parameters));
+        IHost host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    // Runs one generation while the simulated service serves requests second by second on the fake clock.
     private async Task<ConfigSnapshot> RunAsync(OnlineOptimizer online, SimulatedService service, AdaptiveConfigManager config)
     {
         Task<ConfigSnapshot> generation = online.RunGenerationAsync();
