@@ -6,7 +6,8 @@ namespace SelfHealing.Benchmarks;
 /// Runs the benchmarks chosen on the command line, for example <c>--filter *CircuitBreaker*</c>; <c>cluster [rounds]</c>
 /// measures elections and replication of a real cluster instead, <c>failover [rounds] [requestTimeoutMs]</c> times a new
 /// leader after the leader's process is killed or paused, <c>anomaly &lt;folder&gt;</c> scores the anomaly detector
-/// on a labelled corpus, and <c>outage [--short]</c> replays a dependency's outages against the README's quick start.
+/// on a labelled corpus, <c>outage [--short]</c> replays a dependency's outages against the README's quick start, and
+/// <c>supervision [--restarts N] [--cycles N]</c> times worker restarts and kills a checkpointing process N times.
 /// </summary>
 public static class Program
 {
@@ -15,6 +16,18 @@ public static class Program
         if (args is ["cluster-node", ..])
         {
             await Coordination.ClusterKill.RunNodeAsync(args);
+            return;
+        }
+
+        if (args is ["supervision-child", ..])
+        {
+            await Supervision.SupervisionBenchmark.RunChildAsync(args);
+            return;
+        }
+
+        if (args is ["supervision", ..])
+        {
+            Environment.ExitCode = await Supervision.SupervisionBenchmark.RunAsync(args);
             return;
         }
 

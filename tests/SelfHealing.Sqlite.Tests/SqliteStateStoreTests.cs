@@ -211,6 +211,47 @@ public sealed class SqliteStateStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_supervised_worker_is_handed_its_last_acknowledged_checkpoint_after_the_process_restarts()
+    {
+        string path = PathOf("worker.db");
+        var offsets = new List<long>();
+        IHost Build(TaskCompletionSource<long> restored, TaskCompletionSource acknowledged)
+        {
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Services.AddSelfHealing(b => b
+                .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; })
+                .UseSqliteStore(o => o.Path = path)
+                .AddSupervisor("ingest", s => s.AddWorker("consumer", async (context, token) =>
+                {
+                    long offset = context.GetState<long>();
+                    restored.TrySetResult(offset);
+                    for (int i = 0; i < 5; i++)
+                    {
+                        await context.CheckpointAsync(++offset, token);
+                    }
+
+                    acknowledged.TrySetResult();
+                    await Task.Delay(Timeout.Infinite, token);
+                })));
+            return builder.Build();
+        }
+
+        for (int run = 0; run < 3; run++)
+        {
+            var restored = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var acknowledged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using IHost host = Build(restored, acknowledged);
+            await host.StartAsync();
+            offsets.Add(await restored.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+            await acknowledged.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            (await host.Services.GetRequiredService<IStateStore>().GetAsync(SelfHealing.Supervision.WorkerContext.StateCollection, "consumer")).Should().Be($"{(run + 1) * 5}");
+            await host.StopAsync();
+        }
+
+        offsets.Should().Equal(0, 5, 10);
+    }
+
+    [Fact]
     public async Task A_host_with_a_foreign_file_does_not_start_and_says_why()
     {
         string path = PathOf("notes.db");
