@@ -46,6 +46,7 @@ public sealed partial class SnippetCompilationTests
         global using SelfHealing.Optimization;
         global using SelfHealing.Recovery;
         global using SelfHealing.Storage;
+        global using SelfHealing.Supervision;
         global using SelfHealing.Telemetry;
         """;
 

@@ -32,7 +32,7 @@ public sealed partial class SupervisionTree
         switch (message)
         {
             case RunStarted { Run: var run } when run.Node.Run == run && !_isStopping:
-                Set(run.Node, WorkerState.Running, run.Restarts == 0 ? "running" : $"running (restarted {run.Restarts} times)");
+                Set(run.Node, WorkerState.Running, run.Restarts == 0 ? "running" : $"running (restart {run.Restarts})");
                 break;
             case RunEnded { Run: var run, Error: var error } when run.Node.Run == run:
                 run.Node.Run = null;

@@ -138,3 +138,20 @@ public sealed class ChatOpsGate : IRecoveryApprovalGate
 {
     public ValueTask<bool> ApproveAsync(RecoveryApprovalRequest request, CancellationToken cancellationToken) => ValueTask.FromResult(false);
 }
+
+public sealed class OrderQueue
+{
+    public Task<Order> ReadAsync(long offset, CancellationToken ct) => Task.FromResult(new Order());
+
+    public Task HandleAsync(Order order, CancellationToken ct) => Task.CompletedTask;
+}
+
+public sealed class InventorySync : ISupervisedWorker
+{
+    public Task RunAsync(WorkerContext context, CancellationToken stoppingToken) => Task.Delay(Timeout.Infinite, stoppingToken);
+}
+
+public sealed class OrderConsumer : ISupervisedWorker
+{
+    public Task RunAsync(WorkerContext context, CancellationToken stoppingToken) => Task.Delay(Timeout.Infinite, stoppingToken);
+}

@@ -94,6 +94,38 @@ public sealed class SupervisionLifecycleTests
     }
 
     [Fact]
+    public async Task Workers_that_fail_together_restart_spread_out_not_all_at_once()
+    {
+        string[] names = [.. Enumerable.Range(0, 8).Select(i => $"w{i}")];
+        await using var h = new SupervisionHarness((s, h) =>
+        {
+            s.RestartIntensity(20, TimeSpan.FromMinutes(1)).Backoff(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(10), jitter: 0.2).Seed(3);
+            foreach (string name in names)
+            {
+                s.AddWorker(name, h.Worker(name));
+            }
+        });
+        await h.StartAsync();
+        foreach (string name in names)
+        {
+            await h.FailAsync(name); // a shared dependency blinked: every worker fails at the same instant
+        }
+
+        double[] delays = [.. names.Select(n => Seconds(h.Tree.GetStatus(n)!.Reason))];
+        delays.Should().OnlyHaveUniqueItems();
+        delays.Should().BeInAscendingOrder("each restart within the window doubles the wait");
+        delays[^1].Should().BeGreaterThan(delays[0] * 50);
+
+        string[] due = [.. names.Where((_, i) => delays[i] <= 0.5)];
+        due.Length.Should().BeInRange(1, 3);
+        Task[] running = [.. due.Select(n => h.WhenAsync(s => s.Name == n && s.State == WorkerState.Running))];
+        h.Time.Advance(TimeSpan.FromSeconds(0.5));
+        await Task.WhenAll(running);
+        await h.SettleAsync();
+        names.Except(due).Should().OnlyContain(n => h.State(n) == WorkerState.Restarting, "the others wait longer");
+    }
+
+    [Fact]
     public async Task Each_start_is_handed_the_last_acknowledged_checkpoint()
     {
         await using var h = new SupervisionHarness((s, h) => s
