@@ -73,6 +73,10 @@ public sealed class SupervisionHostTests
         tree.Workers.Should().OnlyContain(w => w.State == WorkerState.Running);
         h.Monitor.GetHealth("consumer")!.Level.Should().Be(HealthLevel.Healthy);
         h.Monitor.GetHealth("ingest")!.Level.Should().Be(HealthLevel.Healthy);
+        var selfHealing = h.Services.GetRequiredService<ISelfHealing>();
+        selfHealing.GetHealingLevel("consumer").Should().Be(HealingLevel.Advanced);
+        selfHealing.GetHealthStatus().Components.Select(c => c.Name).Should().Contain(["ingest", "consumer", "indexer"]);
+        h.Manager.Statistics.Should().ContainSingle(x => x.Strategy == RecoveryStrategy.Restart && x.Successes == 1, "the recovery was learned from");
     }
 
     [Fact]
