@@ -105,9 +105,12 @@ internal static class KillCycles
 
     private static Process Start(string db)
     {
+        // This program's own executable, or (under dotnet, or from a test host) the dotnet host with this assembly.
         string self = Environment.ProcessPath!;
-        var info = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(self) == "dotnet")
+        bool apphost = System.Reflection.Assembly.GetEntryAssembly() == typeof(KillCycles).Assembly && Path.GetFileNameWithoutExtension(self) != "dotnet";
+        string host = apphost ? self : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? (Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet");
+        var info = new ProcessStartInfo(host) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (!apphost)
         {
             info.ArgumentList.Add(typeof(KillCycles).Assembly.Location);
         }

@@ -11,7 +11,6 @@ namespace SelfHealing.Benchmarks.Supervision;
 /// </summary>
 public class SupervisionBenchmarks
 {
-    private static readonly InvalidOperationException Crash = new("crash");
     private IHost _host = null!;
     private TaskCompletionSource _fail = new();
     private TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,7 +41,7 @@ public class SupervisionBenchmarks
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Volatile.Write(ref _started, started);
-        Volatile.Read(ref _fail).TrySetException(Crash);
+        Volatile.Read(ref _fail).TrySetException(new InvalidOperationException("crash")); // a new one each time: a rethrown exception keeps its stack traces
         await started.Task;
     }
 
