@@ -23,7 +23,7 @@ namespace SelfHealing.CircuitBreakers;
 /// breaker's <see cref="TimeProvider"/> when the break elapses, so a rejection does not even read the clock.
 /// </para>
 /// </remarks>
-public sealed partial class CircuitBreaker : IDisposable
+public sealed partial class CircuitBreaker : IDisposable, ICircuitStateSource
 {
     private const long StateMask = 7;
     private const int StateBits = 3;
@@ -414,4 +414,6 @@ public sealed partial class CircuitBreaker : IDisposable
     }
 
     private static CircuitState StateOf(long word) => (CircuitState)(word & StateMask);
+
+    int ICircuitStateSource.StateValue => (int)State;
 }

@@ -204,19 +204,6 @@ public sealed partial class AdaptiveConfigManager : IHostedService
         }
     }
 
-    /// <summary>Applies the configuration an optimizer's chromosome stands for (source Optimizer, its fitness recorded).</summary>
-    /// <param name="chromosome">The chromosome, over genes made by <see cref="Optimization.ConfigurationGenes.From"/>.</param>
-    /// <param name="genes">Those genes.</param>
-    /// <param name="reason">Why, in words.</param>
-    /// <returns>The new version.</returns>
-    /// <exception cref="ArgumentException">A value breaks a constraint; nothing is applied.</exception>
-    public ConfigSnapshot ApplyChromosome(Optimization.Chromosome chromosome, IReadOnlyList<Optimization.GeneDefinition> genes, string? reason = null)
-    {
-        ArgumentNullException.ThrowIfNull(chromosome);
-        double? fitness = double.IsFinite(chromosome.Fitness) ? chromosome.Fitness : null;
-        return Update(Optimization.ConfigurationGenes.Decode(Parameters, genes, chromosome), ConfigSource.Optimizer, fitness, reason);
-    }
-
     /// <summary>Adds a parameter at its default value.</summary>
     /// <param name="parameter">The parameter.</param>
     /// <returns>The new version.</returns>

@@ -26,13 +26,13 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class SelfHealingServiceCollectionExtensions
 {
     /// <summary>The health check that reports every breaker in the registry.</summary>
-    public const string CircuitBreakersHealthCheckName = "selfhealing-circuit-breakers";
+    public const string CircuitBreakersHealthCheckName = HealthMonitor.AllBreakersCheckName;
 
     /// <summary>The health check that shows the health monitor's view: the worst component level and each component's.</summary>
     public const string HealthMonitorHealthCheckName = "selfhealing-health";
 
     /// <summary>The tag on every health check SelfHealing registers, for <c>MapHealthChecks</c> predicates.</summary>
-    public const string HealthCheckTag = "selfhealing";
+    public const string HealthCheckTag = HealthMonitor.LibraryTag;
 
     /// <summary>
     /// Adds SelfHealing: the event hub, the breaker registry, the metrics collector, the health monitor, adaptive configuration, the recovery manager and

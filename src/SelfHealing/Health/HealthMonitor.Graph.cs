@@ -58,7 +58,7 @@ public sealed partial class HealthMonitor
     internal static bool Watches(HealthCheckRegistration registration, HealthMonitorOptions options) =>
         !registration.Tags.Contains(OwnCheckTag)
         && (options.WatchHealthChecks
-            || registration.Tags.Contains(SelfHealingServiceCollectionExtensions.HealthCheckTag)
+            || registration.Tags.Contains(LibraryTag)
             || options.Components.ContainsKey(registration.Name));
 
     private static string KnownNames(Dictionary<string, ComponentState> states) =>

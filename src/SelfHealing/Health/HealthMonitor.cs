@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.Events;
 using SelfHealing.Metrics;
+using SelfHealing.Telemetry;
 
 namespace SelfHealing.Health;
 
@@ -20,7 +21,7 @@ namespace SelfHealing.Health;
 /// will breach a threshold within the horizon are alerted before the breach and published as
 /// <see cref="BreachPredicted"/>. Registered and started by <c>AddSelfHealing()</c>.
 /// </summary>
-public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable, IDisposable
+public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable, IDisposable, IHealthLevelSource
 {
     /// <summary>The tag of health checks the monitor does not run: its own views, which would otherwise watch themselves.</summary>
     public const string OwnCheckTag = "selfhealing-monitor";
@@ -37,7 +38,11 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable, ID
     /// <summary>The source name on the events the monitor publishes.</summary>
     public const string EventSource = "health";
 
-    private const string AllBreakersCheckName = SelfHealingServiceCollectionExtensions.CircuitBreakersHealthCheckName;
+    /// <summary>The tag on every health check SelfHealing registers (see <c>SelfHealingServiceCollectionExtensions.HealthCheckTag</c>).</summary>
+    internal const string LibraryTag = "selfhealing";
+
+    /// <summary>The check of every breaker (see <c>SelfHealingServiceCollectionExtensions.CircuitBreakersHealthCheckName</c>).</summary>
+    internal const string AllBreakersCheckName = "selfhealing-circuit-breakers";
     private static readonly IReadOnlyDictionary<string, ComponentState> NoComponents = new Dictionary<string, ComponentState>();
     private readonly HealthMonitorOptions _options;
     private readonly HealthCheckServiceOptions _checks;
@@ -273,4 +278,7 @@ public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable, ID
 
     [LoggerMessage(EventId = 4002, Level = LogLevel.Debug, Message = "Component {Component} went from {Previous} to {Level}: {Reason}")]
     private static partial void LogImproved(ILogger logger, string component, HealthLevel previous, HealthLevel level, string reason);
+
+    IEnumerable<KeyValuePair<string, int>> IHealthLevelSource.ObserveLevels() =>
+        Components.Select(static c => new KeyValuePair<string, int>(c.Name, (int)c.Level));
 }

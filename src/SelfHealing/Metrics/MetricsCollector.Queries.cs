@@ -88,6 +88,8 @@ public sealed partial class MetricsCollector
     }
 
     /// <summary>The quantiles of every series recorded through the API, for the SelfHealing meter's gauge.</summary>
+    IEnumerable<Measurement<double>> IMetricSeriesSource.ObservePublishedQuantiles() => ObservePublishedQuantiles();
+
     internal IEnumerable<Measurement<double>> ObservePublishedQuantiles()
     {
         (DateTimeOffset since, DateTimeOffset until) = Recent(_options.PublishedQuantileRange);

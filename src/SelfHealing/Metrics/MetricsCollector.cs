@@ -25,7 +25,7 @@ namespace SelfHealing.Metrics;
 /// history and runs anomaly detection. Registered by <c>AddSelfHealing()</c> as a hosted service; standalone,
 /// call <see cref="StartAsync"/> to start the listener and process sampling.
 /// </remarks>
-public sealed partial class MetricsCollector : IMetricsCollector, IHostedService, IDisposable
+public sealed partial class MetricsCollector : IMetricsCollector, IHostedService, IDisposable, IMetricSeriesSource
 {
     /// <summary>The tag that marks a metric's overflow series, which takes the values of tag sets over the cardinality limit.</summary>
     public const string OverflowTag = "selfhealing.overflow";

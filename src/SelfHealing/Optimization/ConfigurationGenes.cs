@@ -66,4 +66,19 @@ public static class ConfigurationGenes
 
     private static double Snap(ParameterDefinition p, double value) =>
         p.Step is { } step ? Math.Clamp((p.Minimum ?? 0) + (Math.Round((value - (p.Minimum ?? 0)) / step) * step), p.Minimum ?? double.MinValue, p.Maximum ?? double.MaxValue) : value;
+
+    /// <summary>Applies the configuration an optimizer's chromosome stands for (source Optimizer, its fitness recorded).</summary>
+    /// <param name="configuration">The adaptive configuration to change.</param>
+    /// <param name="chromosome">The chromosome, over genes made by <see cref="From"/>.</param>
+    /// <param name="genes">Those genes.</param>
+    /// <param name="reason">Why, in words.</param>
+    /// <returns>The new version.</returns>
+    /// <exception cref="ArgumentException">A value breaks a constraint; nothing is applied.</exception>
+    public static ConfigSnapshot ApplyChromosome(this AdaptiveConfigManager configuration, Chromosome chromosome, IReadOnlyList<GeneDefinition> genes, string? reason = null)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        ArgumentNullException.ThrowIfNull(chromosome);
+        double? fitness = double.IsFinite(chromosome.Fitness) ? chromosome.Fitness : null;
+        return configuration.Update(Decode(configuration.Parameters, genes, chromosome), ConfigSource.Optimizer, fitness, reason);
+    }
 }

@@ -1,8 +1,5 @@
 using System.Diagnostics.Metrics;
 using System.Runtime.CompilerServices;
-using SelfHealing.CircuitBreakers;
-using SelfHealing.Health;
-using SelfHealing.Metrics;
 
 namespace SelfHealing.Telemetry;
 
@@ -15,9 +12,9 @@ internal sealed class SelfHealingInstrumentation
     private static readonly Lazy<SelfHealingInstrumentation> SharedInstance =
         new(() => new SelfHealingInstrumentation(new Meter(SelfHealingMeter.Name, typeof(SelfHealingInstrumentation).Assembly.GetName().Version?.ToString())));
 
-    private readonly ConditionalWeakTable<CircuitBreaker, object?> _breakers = new();
-    private readonly ConditionalWeakTable<MetricsCollector, object?> _collectors = new();
-    private readonly ConditionalWeakTable<HealthMonitor, object?> _monitors = new();
+    private readonly ConditionalWeakTable<ICircuitStateSource, object?> _breakers = new();
+    private readonly ConditionalWeakTable<IMetricSeriesSource, object?> _collectors = new();
+    private readonly ConditionalWeakTable<IHealthLevelSource, object?> _monitors = new();
 
     // Seconds, from 5 ms to 10 s: the boundaries OpenTelemetry's HTTP semantic conventions advise for request durations.
     private static readonly double[] CallDurationBuckets = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -84,40 +81,40 @@ internal sealed class SelfHealingInstrumentation
     public Counter<long> ConfigRollbacks { get; }
 
     /// <summary>Adds a health monitor to the health level gauge; held weakly.</summary>
-    public void Track(HealthMonitor monitor) => _monitors.AddOrUpdate(monitor, null);
+    public void Track(IHealthLevelSource monitor) => _monitors.AddOrUpdate(monitor, null);
 
     /// <summary>Adds a collector to the series and quantile gauges; held weakly.</summary>
-    public void Track(MetricsCollector collector) => _collectors.AddOrUpdate(collector, null);
+    public void Track(IMetricSeriesSource collector) => _collectors.AddOrUpdate(collector, null);
 
     /// <summary>Adds a breaker to the state gauge; held weakly, so a forgotten breaker is collected.</summary>
-    public void Track(CircuitBreaker breaker) => _breakers.AddOrUpdate(breaker, null);
+    public void Track(ICircuitStateSource breaker) => _breakers.AddOrUpdate(breaker, null);
 
     private IEnumerable<Measurement<int>> ObserveStates()
     {
-        foreach (KeyValuePair<CircuitBreaker, object?> pair in _breakers)
+        foreach (KeyValuePair<ICircuitStateSource, object?> pair in _breakers)
         {
             yield return new Measurement<int>(
-                (int)pair.Key.State,
+                pair.Key.StateValue,
                 new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, pair.Key.Name));
         }
     }
 
     private IEnumerable<Measurement<int>> ObserveHealth()
     {
-        foreach (KeyValuePair<HealthMonitor, object?> pair in _monitors)
+        foreach (KeyValuePair<IHealthLevelSource, object?> pair in _monitors)
         {
-            foreach (ComponentHealth component in pair.Key.Components)
+            foreach ((string component, int level) in pair.Key.ObserveLevels())
             {
                 yield return new Measurement<int>(
-                    (int)component.Level,
-                    new KeyValuePair<string, object?>(SelfHealingMeter.ComponentTag, component.Name));
+                    level,
+                    new KeyValuePair<string, object?>(SelfHealingMeter.ComponentTag, component));
             }
         }
     }
 
     private IEnumerable<Measurement<int>> ObserveSeries()
     {
-        foreach (KeyValuePair<MetricsCollector, object?> pair in _collectors)
+        foreach (KeyValuePair<IMetricSeriesSource, object?> pair in _collectors)
         {
             yield return new Measurement<int>(pair.Key.SeriesCount);
         }
@@ -125,7 +122,7 @@ internal sealed class SelfHealingInstrumentation
 
     private IEnumerable<Measurement<double>> ObserveQuantiles()
     {
-        foreach (KeyValuePair<MetricsCollector, object?> pair in _collectors)
+        foreach (KeyValuePair<IMetricSeriesSource, object?> pair in _collectors)
         {
             foreach (Measurement<double> measurement in pair.Key.ObservePublishedQuantiles())
             {
