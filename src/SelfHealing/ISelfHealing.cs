@@ -10,10 +10,15 @@ namespace SelfHealing;
 /// </summary>
 public interface ISelfHealing
 {
-    /// <summary>Checks a component now and tells what is wrong, if anything.</summary>
-    /// <param name="component">The component.</param>
+    /// <summary>
+    /// Checks a component now and tells what is wrong with it, joining every signal the library has about it: its
+    /// health (checks, probes, reports, thresholds, and which of them decided), its breaker, the troubled components
+    /// it depends on, and recent anomalies and forecasts of its metrics. The diagnosis names a
+    /// <see cref="FailureKind"/>, the probable root cause and the evidence.
+    /// </summary>
+    /// <param name="component">The component (a health component, a health check, or a breaker's name).</param>
     /// <param name="cancellationToken">Cancels the check.</param>
-    /// <returns>The diagnosis, or <see langword="null"/> when the component is below the recovery trigger level (or unknown).</returns>
+    /// <returns>The diagnosis, or <see langword="null"/> when no signal shows trouble (or the name is unknown).</returns>
     ValueTask<Diagnosis?> DetectAnomalyAsync(string component, CancellationToken cancellationToken = default);
 
     /// <summary>Selects the plan that answers a diagnosis, in the order its strategies would be tried.</summary>
@@ -21,11 +26,21 @@ public interface ISelfHealing
     /// <returns>A copy of the plan.</returns>
     RecoveryPlan SelectResponse(Diagnosis diagnosis);
 
-    /// <summary>Runs the recovery of a diagnosed component (or joins the one running) and waits for it to end.</summary>
+    /// <summary>Runs the recovery of a diagnosed component with the plan the manager selects (or joins the one running) and waits for it to end.</summary>
     /// <param name="diagnosis">The diagnosis.</param>
     /// <param name="cancellationToken">Stops waiting (the recovery goes on).</param>
     /// <returns>The incident as the recovery left it.</returns>
     Task<Incident> ApplyResponseAsync(Diagnosis diagnosis, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Runs <paramref name="plan"/> for a diagnosed component (for example the plan <see cref="SelectResponse"/>
+    /// returned, edited) and waits for it to end; a recovery already running for the component is joined instead.
+    /// </summary>
+    /// <param name="diagnosis">The diagnosis.</param>
+    /// <param name="plan">The plan to run, validated like a configured plan.</param>
+    /// <param name="cancellationToken">Stops waiting (the recovery goes on).</param>
+    /// <returns>The incident as the recovery left it.</returns>
+    Task<Incident> ApplyResponseAsync(Diagnosis diagnosis, RecoveryPlan plan, CancellationToken cancellationToken = default);
 
     /// <summary>Tells whether a component counts as recovered now.</summary>
     /// <param name="component">The component.</param>

@@ -103,7 +103,7 @@ public sealed class ArchitectureTests
             return relative[..slash];
         }
 
-        return relative is "ISelfHealing.cs" or "SelfHealingSystem.cs" or "Diagnosis.cs" ? "(facade)" : "(shared)";
+        return relative is "ISelfHealing.cs" or "SelfHealingSystem.cs" or "Diagnosis.cs" or "DiagnosisEvidence.cs" or "FailureKind.cs" ? "(facade)" : "(shared)";
     }
 
     // Tarjan's strongly connected components with more than one folder.

@@ -194,7 +194,7 @@ public static class SelfHealingServiceCollectionExtensions
         services.TryAddSingleton(sp => new SelfHealingSystem(
             sp.GetRequiredService<HealthMonitor>(),
             sp.GetRequiredService<RecoveryManager>(),
-            sp.GetRequiredService<IOptionsMonitor<RecoveryOptions>>()));
+            sp.GetRequiredService<CircuitBreakerRegistry>()));
         services.TryAddSingleton<ISelfHealing>(sp => sp.GetRequiredService<SelfHealingSystem>());
 
         // Hosted services stop in reverse order: recovery, the monitor and the collector (added last) stop and

@@ -23,4 +23,10 @@ public sealed record ComponentHealth(string Name, HealthLevel Level, string Reas
 
     /// <summary>Gets its latest value of each metric (probe values, reported values, collector values), by name.</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// Gets what decided the level: <c>check</c> (the health check), <c>probe</c>, <c>reported</c> (the component's
+    /// own report), or <c>threshold:{metric}</c>; <see langword="null"/> while the component is healthy.
+    /// </summary>
+    public string? Source { get; init; }
 }

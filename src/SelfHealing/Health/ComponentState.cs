@@ -38,6 +38,7 @@ internal sealed class ComponentState
     private HealthLevel _level;
     private readonly string _healthyReason;
     private string _reason;
+    private string? _source;
     private DateTimeOffset _since;
     private DateTimeOffset _checkedAt;
     private TimeSpan _lastDuration;
@@ -166,6 +167,7 @@ internal sealed class ComponentState
                 DependsOn = DependsOn,
                 AffectedBy = affectedBy,
                 Metrics = new Dictionary<string, double>(_latest, StringComparer.Ordinal),
+                Source = _source,
             };
         }
     }
@@ -190,29 +192,31 @@ internal sealed class ComponentState
     {
         HealthLevel level = HealthLevel.Healthy;
         string? reason = null;
+        string? source = null;
         if (_check is { } check && check.Level > level)
         {
-            (level, reason) = (check.Level, check.Reason);
+            (level, reason, source) = (check.Level, check.Reason, "check");
         }
 
         if (_probe is { } probe && probe.Level > level)
         {
-            (level, reason) = (probe.Level, probe.Reason);
+            (level, reason, source) = (probe.Level, probe.Reason, "probe");
         }
 
         if (_reported is { } reported && reported.Level > level)
         {
-            (level, reason) = reported;
+            (level, reason, source) = (reported.Level, reported.Reason, "reported");
         }
 
-        foreach (ThresholdTracker tracker in _thresholds.Values)
+        foreach ((string metric, ThresholdTracker tracker) in _thresholds)
         {
             if (tracker.Level > level)
             {
-                (level, reason) = (tracker.Level, tracker.Reason);
+                (level, reason, source) = (tracker.Level, tracker.Reason, $"threshold:{metric}");
             }
         }
 
+        _source = level == HealthLevel.Healthy ? null : source;
         return (level, reason ?? _healthyReason);
     }
 

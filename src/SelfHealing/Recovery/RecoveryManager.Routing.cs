@@ -45,7 +45,7 @@ public sealed partial class RecoveryManager
         switch (e)
         {
             case HealthChanged h:
-                _recent.Add(h.Timestamp, h.Component, $"health: {h.Component} went from {h.PreviousLevel} to {h.Level}: {h.Reason}", h.Level > h.PreviousLevel);
+                _recent.Add(h.Timestamp, h.Component, "health", $"{h.Component} went from {h.PreviousLevel} to {h.Level}: {h.Reason}", h.Level > h.PreviousLevel);
                 if (h.Level >= options.TriggerLevel)
                 {
                     // A component tried without its fallback is watched by that trial, which switches it back on.
@@ -71,7 +71,7 @@ public sealed partial class RecoveryManager
                 break;
             case CircuitStateChanged c:
                 bool opened = c.State is CircuitState.Open or CircuitState.Isolated;
-                _recent.Add(c.Timestamp, c.CircuitName, $"breaker: {c.CircuitName} went from {c.PreviousState} to {c.State}: {c.Reason}", opened);
+                _recent.Add(c.Timestamp, c.CircuitName, "breaker", $"{c.CircuitName} went from {c.PreviousState} to {c.State}: {c.Reason}", opened);
                 if (c.State == CircuitState.Open && _components.ContainsKey(c.CircuitName))
                 {
                     Trigger(c.CircuitName, FailureTypes.CircuitOpen, null, null, $"the breaker {c.CircuitName} opened: {c.Reason}", c.TraceContext);
@@ -80,7 +80,7 @@ public sealed partial class RecoveryManager
                 break;
             case AnomalyDetected a:
                 string subject = a.Tags.TryGetValue(ComponentTag, out string component) ? component : a.Metric;
-                _recent.Add(a.Timestamp, subject, $"anomaly: {a.Metric} is {a.Value:G4}, expected about {a.Expected:G4} (score {a.Score:F2})", true);
+                _recent.Add(a.Timestamp, subject, "anomaly", $"{a.Metric} is {a.Value:G4}, expected about {a.Expected:G4} (score {a.Score:F2})", true);
                 if (subject == component && _components.ContainsKey(component) && HasPlan(component, FailureTypes.Anomaly))
                 {
                     Trigger(component, FailureTypes.Anomaly, null, null, $"anomaly on {a.Metric}", a.TraceContext);
@@ -88,7 +88,7 @@ public sealed partial class RecoveryManager
 
                 break;
             case BreachPredicted b:
-                _recent.Add(b.Timestamp, b.Component, $"forecast: {b.Component} {b.Metric} reaches {b.Forecast.Level} in about {b.Forecast.TimeUntil.TotalSeconds:0} s", true);
+                _recent.Add(b.Timestamp, b.Component, "forecast", $"{b.Component} {b.Metric} reaches {b.Forecast.Level} in about {b.Forecast.TimeUntil.TotalSeconds:0} s", true);
                 if (_components.TryGetValue(b.Component, out Healable? target) && target.Level >= HealingLevel.Advanced && HasPlan(b.Component, FailureTypes.Predicted))
                 {
                     Trigger(b.Component, FailureTypes.Predicted, null, null, $"{b.Metric} is forecast to reach {b.Forecast.Level}", b.TraceContext);

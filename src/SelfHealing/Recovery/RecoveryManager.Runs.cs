@@ -36,6 +36,39 @@ public sealed partial class RecoveryManager
         return run.Record.Current;
     }
 
+    /// <summary>
+    /// Recovers a component now with <paramref name="plan"/> instead of the plan the manager would select, and waits
+    /// for the run to end. When a run is already going for the component, it is joined (its own plan goes on) and
+    /// the incident notes the plan that was asked for.
+    /// </summary>
+    /// <param name="component">The component.</param>
+    /// <param name="failureType">The failure type the incident is opened with.</param>
+    /// <param name="plan">The plan to run; copied.</param>
+    /// <param name="cancellationToken">Stops waiting (the run goes on).</param>
+    /// <returns>The incident as the run left it.</returns>
+    /// <exception cref="ArgumentException">The plan is invalid (the message names each problem).</exception>
+    /// <exception cref="InvalidOperationException">The manager is not running.</exception>
+    public async Task<Incident> RecoverAsync(string component, string failureType, RecoveryPlan plan, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(component);
+        ArgumentException.ThrowIfNullOrWhiteSpace(failureType);
+        ArgumentNullException.ThrowIfNull(plan);
+        plan.Check(nameof(plan)).ThrowIfAny(nameof(plan));
+        if (Volatile.Read(ref _started) != 1)
+        {
+            throw new InvalidOperationException("The recovery manager is not running.");
+        }
+
+        RecoveryRun run = Trigger(component, failureType, null, null, $"recovery of {component} requested ({failureType}) with the plan {string.Join(", then ", plan.Strategies)}", Activity.Current?.Context ?? default, plan.Copy())
+            ?? throw new InvalidOperationException("The recovery manager is not running.");
+        await run.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return run.Record.Current;
+    }
+
+    /// <summary>What the manager saw about a component (health, breaker, anomaly and forecast news) within the diagnosis window, oldest first.</summary>
+    internal List<(DateTimeOffset Time, string Subject, string Kind, string Message, bool Bad)> RecentAbout(string component) =>
+        _recent.About(new HashSet<string>(StringComparer.Ordinal) { component }, _time.GetUtcNow() - Options.DiagnosisWindow);
+
     /// <summary>A task that ends when no recovery of the component is running.</summary>
     internal Task WhenIdle(string component)
     {
@@ -63,7 +96,7 @@ public sealed partial class RecoveryManager
 
     // Opens (or joins) the component's incident and starts its run, unless one is running: then the news goes
     // into that run's timeline. Returns the run, or null when the manager is not running.
-    private RecoveryRun? Trigger(string component, string failureType, HealthLevel? level, IReadOnlyList<string>? affectedBy, string message, ActivityContext cause = default)
+    private RecoveryRun? Trigger(string component, string failureType, HealthLevel? level, IReadOnlyList<string>? affectedBy, string message, ActivityContext cause = default, RecoveryPlan? plan = null)
     {
         DateTimeOffset now = _time.GetUtcNow();
         Incident? opened = null;
@@ -114,7 +147,7 @@ public sealed partial class RecoveryManager
                 record.Note(now, "event", message);
             }
 
-            run = new RecoveryRun(record);
+            run = new RecoveryRun(record) { Plan = plan };
             _runs[component] = run;
             run.Completion = Task.Run(() => RunAsync(run, component), CancellationToken.None);
         }
@@ -176,7 +209,7 @@ public sealed partial class RecoveryManager
             // The incident's span (when traced) is the parent of everything the run does.
             await run.Begun.ConfigureAwait(false);
             Activity.Current = record.Span;
-            await RunCoreAsync(record, component, _stopping.Token).ConfigureAwait(false);
+            await RunCoreAsync(record, component, run.Plan, _stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -198,7 +231,7 @@ public sealed partial class RecoveryManager
         }
     }
 
-    private async Task RunCoreAsync(IncidentRecord record, string component, CancellationToken stopping)
+    private async Task RunCoreAsync(IncidentRecord record, string component, RecoveryPlan? given, CancellationToken stopping)
     {
         Incident incident = record.Current;
 
@@ -236,10 +269,10 @@ public sealed partial class RecoveryManager
             return;
         }
 
-        RecoveryPlan plan = SelectPlan(component, incident.FailureType);
+        RecoveryPlan plan = given ?? SelectPlan(component, incident.FailureType);
         IReadOnlyList<RecoveryStrategy> strategies = plan.Strategies;
         record.Change(i => i with { Status = IncidentStatus.Recovering, Plan = strategies });
-        Note(record, "diagnosis", $"plan: {string.Join(", then ", strategies)}");
+        Note(record, "diagnosis", $"{(given is null ? "plan" : "plan (as given)")}: {string.Join(", then ", strategies)}");
         HealthLevel before = _monitor.GetHealth(component)?.Level ?? incident.Level ?? HealthLevel.Failed;
         var skipped = new List<string>();
         foreach (RecoveryStrategy strategy in strategies)

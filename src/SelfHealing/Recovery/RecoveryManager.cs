@@ -365,6 +365,9 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
 
         public Task Completion { get; set; } = Task.CompletedTask;
 
+        /// <summary>Gets the plan the run was asked to follow, or <see langword="null"/> for the one the manager selects.</summary>
+        public RecoveryPlan? Plan { get; init; }
+
         /// <summary>Gets a task that completes once the trigger has left the manager's lock and traced the opening.</summary>
         public Task Begun => _begun.Task;
 
