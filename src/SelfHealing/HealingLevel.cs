@@ -8,10 +8,13 @@ public enum HealingLevel
 
     /// <summary>
     /// Basic, plus health prediction (a breach forecast starts the component's <c>Predicted</c> plan, when it has
-    /// one), learning (plans reordered by what has worked) and reconfiguration.
+    /// one) and learning (plans reordered by what has worked). The default.
     /// </summary>
     Advanced = 1,
 
-    /// <summary>Advanced, plus the optimizer and cluster coordination where they are configured.</summary>
+    /// <summary>
+    /// Advanced, plus recovery on anomalies: an anomaly of a metric tagged with the component starts its
+    /// <c>Anomaly</c> plan, when it has one (a metric alone is the weakest evidence, so it acts only when trusted to).
+    /// </summary>
     Full = 2,
 }

@@ -81,7 +81,8 @@ public sealed partial class RecoveryManager
             case AnomalyDetected a:
                 string subject = a.Tags.TryGetValue(ComponentTag, out string component) ? component : a.Metric;
                 _recent.Add(a.Timestamp, subject, "anomaly", $"{a.Metric} is {a.Value:G4}, expected about {a.Expected:G4} (score {a.Score:F2})", true);
-                if (subject == component && _components.ContainsKey(component) && HasPlan(component, FailureTypes.Anomaly))
+                // Acting on a metric alone is the boldest step: only components trusted with it (Full) take it.
+                if (subject == component && _components.TryGetValue(component, out Healable? flagged) && flagged.Level >= HealingLevel.Full && HasPlan(component, FailureTypes.Anomaly))
                 {
                     Trigger(component, FailureTypes.Anomaly, null, null, $"anomaly on {a.Metric}", a.TraceContext);
                 }

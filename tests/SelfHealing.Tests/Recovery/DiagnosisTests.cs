@@ -98,4 +98,35 @@ public sealed class DiagnosisTests
         Func<Task> bad = () => healing.ApplyResponseAsync(diagnosis, new RecoveryPlan { FailureType = "Critical", MaxRetries = -1 });
         await bad.Should().ThrowAsync<ArgumentException>().WithMessage("*MaxRetries*");
     }
+
+    [Fact]
+    public async Task Only_a_component_at_the_full_level_is_recovered_on_an_anomaly_alone()
+    {
+        var restarted = new List<string>();
+        using var h = new RecoveryHarness(b => b
+            .AddHealableComponent("advanced", c => c.OnRestart(_ => { lock (restarted) { restarted.Add("advanced"); } return ValueTask.CompletedTask; }))
+            .AddHealableComponent("full", c => c.Level(HealingLevel.Full).OnRestart(_ => { lock (restarted) { restarted.Add("full"); } return ValueTask.CompletedTask; }))
+            .AddRecoveryPlan(p => { p.FailureType = FailureTypes.Anomaly; p.Primary = RecoveryStrategy.Restart; p.MaxRetries = 0; }));
+        await h.StartAsync();
+        var hub = h.Services.GetRequiredService<SelfHealing.Events.IEventHub>();
+        foreach (string component in new[] { "advanced", "full" })
+        {
+            hub.Publish(new SelfHealing.Metrics.AnomalyDetected("metrics", h.Time.GetUtcNow(), "queue.length",
+                SelfHealing.Metrics.MetricTags.From([new KeyValuePair<string, string>(RecoveryManager.ComponentTag, component)]),
+                SelfHealing.Metrics.MetricType.Gauge, h.Time.GetUtcNow(), 0.99, 900, 10));
+        }
+
+        Incident incident = await h.ClosedAsync("full");
+        (incident.FailureType, incident.Attempts.Single().Strategy).Should().Be((FailureTypes.Anomaly, RecoveryStrategy.Restart));
+        h.Manager.IncidentHistory.Should().OnlyContain(i => i.Component == "full", "an anomaly alone does not act on an Advanced component");
+        lock (restarted)
+        {
+            restarted.Should().Equal("full");
+        }
+
+        var healing = h.Services.GetRequiredService<ISelfHealing>();
+        Diagnosis advanced = (await healing.DetectAnomalyAsync("advanced"))!;
+        (advanced.Kind, advanced.FailureType).Should().Be((FailureKind.Anomalous, FailureTypes.Anomaly));
+        advanced.Evidence.Should().ContainSingle().Which.Detail.Should().Be("queue.length is 900, expected about 10 (score 0.99)");
+    }
 }
