@@ -9,5 +9,5 @@ namespace SelfHealing.Coordination;
 public sealed record ClusterCircuitChanged(string Source, DateTimeOffset Timestamp, ClusterCircuit Circuit) : SelfHealingEvent(Source, Timestamp)
 {
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

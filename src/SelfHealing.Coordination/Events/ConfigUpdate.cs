@@ -15,5 +15,5 @@ public sealed record ConfigUpdate(string Source, DateTimeOffset Timestamp, strin
     public const string SnapshotOrigin = "snapshot";
 
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

@@ -11,5 +11,5 @@ namespace SelfHealing.Coordination;
 public sealed record HealingExecuted(string Source, DateTimeOffset Timestamp, ClusterLease Lease, bool? Succeeded, string? Detail) : SelfHealingEvent(Source, Timestamp)
 {
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

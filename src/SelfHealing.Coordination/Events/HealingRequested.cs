@@ -12,5 +12,5 @@ namespace SelfHealing.Coordination;
 public sealed record HealingRequested(string Source, DateTimeOffset Timestamp, string Requester, string Action, bool Granted, ClusterLease Lease) : SelfHealingEvent(Source, Timestamp)
 {
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

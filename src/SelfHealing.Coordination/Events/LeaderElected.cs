@@ -11,5 +11,5 @@ namespace SelfHealing.Coordination;
 public sealed record LeaderElected(string Source, DateTimeOffset Timestamp, string? Leader, long Term, bool IsLocal) : SelfHealingEvent(Source, Timestamp)
 {
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

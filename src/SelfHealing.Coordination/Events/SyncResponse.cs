@@ -11,5 +11,5 @@ namespace SelfHealing.Coordination;
 public sealed record SyncResponse(string Source, DateTimeOffset Timestamp, string Node, long AppliedIndex, ClusterState State) : SelfHealingEvent(Source, Timestamp)
 {
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

@@ -27,8 +27,8 @@ public sealed record CircuitStateChanged(
     TimeSpan? BreakDuration,
     CircuitTransitionDetails Details) : SelfHealingEvent(Source, Timestamp)
 {
-    /// <summary>Gets <see cref="EventDelivery.Guaranteed"/>: recovery depends on seeing every transition.</summary>
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    /// <summary>Gets <see cref="EventDelivery.Priority"/>: recovery depends on seeing every transition.</summary>
+    public override EventDelivery Delivery => EventDelivery.Priority;
 
     /// <summary>Gets why, in words, for logs and incident timelines. Built when read.</summary>
     public string Reason => Describe(Cause, FailureRatio, Details);

@@ -2,7 +2,7 @@ using SelfHealing.Events;
 
 namespace SelfHealing.Configuration;
 
-/// <summary>A new configuration version was applied. Published on the event hub with guaranteed delivery.</summary>
+/// <summary>A new configuration version was applied. Published on the event hub with priority delivery.</summary>
 /// <param name="Source">Always <c>configuration</c>.</param>
 /// <param name="Timestamp">When it was applied.</param>
 /// <param name="Snapshot">The new version.</param>
@@ -12,5 +12,5 @@ public sealed record ConfigChanged(string Source, DateTimeOffset Timestamp, Conf
     : SelfHealingEvent(Source, Timestamp)
 {
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

@@ -11,8 +11,10 @@ public enum EventDelivery
     BestEffort = 0,
 
     /// <summary>
-    /// Recovery-relevant events (state changes, incidents): kept in a separate, larger buffer; if even that
-    /// fills up, the drop is logged as an error and counted, never silent.
+    /// Recovery-relevant events (state changes, incidents): kept in a separate, larger buffer and read before
+    /// best-effort ones, never pushed out by them. Publishing never blocks, so delivery is not guaranteed: a
+    /// subscriber that stops reading until even that buffer is full loses new ones, and each such drop is counted
+    /// and logged as an error, never silent. (Named <c>Guaranteed</c> before 0.1.0, which it was not.)
     /// </summary>
-    Guaranteed = 1,
+    Priority = 1,
 }

@@ -6,12 +6,12 @@ using SelfHealing.Telemetry;
 namespace SelfHealing.Events;
 
 /// <summary>
-/// The default <see cref="IEventHub"/>: one pair of bounded channels per subscriber (guaranteed and
+/// The default <see cref="IEventHub"/>: one pair of bounded channels per subscriber (priority and
 /// best-effort). Publishing is a non-blocking write to each subscriber's channel.
 /// </summary>
 public sealed partial class EventHub : IEventHub, IDisposable
 {
-    private static readonly KeyValuePair<string, object?> GuaranteedTag = new(SelfHealingMeter.DeliveryTag, "guaranteed");
+    private static readonly KeyValuePair<string, object?> PriorityTag = new(SelfHealingMeter.DeliveryTag, "priority");
     private static readonly KeyValuePair<string, object?> BestEffortTag = new(SelfHealingMeter.DeliveryTag, "best-effort");
 
     private readonly Lock _gate = new();
@@ -31,7 +31,7 @@ public sealed partial class EventHub : IEventHub, IDisposable
 
     /// <summary>Creates a hub.</summary>
     /// <param name="options">The hub's options.</param>
-    /// <param name="logger">Where dropped guaranteed events are reported.</param>
+    /// <param name="logger">Where dropped priority events are reported.</param>
     /// <exception cref="ArgumentNullException">An argument is <see langword="null"/>.</exception>
     /// <exception cref="ArgumentException">A capacity is out of its allowed range; the message names it.</exception>
     public EventHub(IOptions<EventHubOptions> options, ILogger<EventHub> logger)
@@ -97,7 +97,7 @@ public sealed partial class EventHub : IEventHub, IDisposable
                 CountDrop(subscription, message);
                 if (subscription.DropLog.TryEnter(out long held))
                 {
-                    LogGuaranteedEventDropped(_logger, message.GetType().Name, message.Source, subscription.Name, _options.GuaranteedCapacity, held);
+                    LogPriorityEventDropped(_logger, message.GetType().Name, message.Source, subscription.Name, _options.PriorityCapacity, held);
                 }
             }
         }
@@ -122,7 +122,7 @@ public sealed partial class EventHub : IEventHub, IDisposable
         {
             _instrumentation.EventsDropped.Add(
                 1,
-                message.Delivery == EventDelivery.Guaranteed ? GuaranteedTag : BestEffortTag,
+                message.Delivery == EventDelivery.Priority ? PriorityTag : BestEffortTag,
                 new KeyValuePair<string, object?>(SelfHealingMeter.SubscriptionTag, subscription.Name));
         }
     }
@@ -131,7 +131,7 @@ public sealed partial class EventHub : IEventHub, IDisposable
     public EventSubscription Subscribe(string name, Func<SelfHealingEvent, bool>? filter = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        var subscription = new EventSubscription(name, filter, _options.BestEffortCapacity, _options.GuaranteedCapacity, Unsubscribe, OnBestEffortDropped, _time);
+        var subscription = new EventSubscription(name, filter, _options.BestEffortCapacity, _options.PriorityCapacity, Unsubscribe, OnBestEffortDropped, _time);
         lock (_gate)
         {
             if (_completed)
@@ -194,8 +194,8 @@ public sealed partial class EventHub : IEventHub, IDisposable
     }
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error,
-        Message = "Dropped guaranteed event {EventType} from {Source} for subscriber {Subscriber}: its buffer of {Capacity} events is full; the subscriber is not reading ({Held} more dropped for it since the last such line, which comes at most once a minute)")]
-    private static partial void LogGuaranteedEventDropped(ILogger logger, string eventType, string source, string subscriber, int capacity, long held);
+        Message = "Dropped priority event {EventType} from {Source} for subscriber {Subscriber}: its buffer of {Capacity} events is full; the subscriber is not reading ({Held} more dropped for it since the last such line, which comes at most once a minute)")]
+    private static partial void LogPriorityEventDropped(ILogger logger, string eventType, string source, string subscriber, int capacity, long held);
 
     [LoggerMessage(EventId = 1002, Level = LogLevel.Error,
         Message = "The filter of subscriber {Subscriber} threw for event {EventType} from {Source}; the event was not delivered to it, the other subscribers got it ({Held} more since the last such line, which comes at most once a minute)")]

@@ -8,8 +8,8 @@ public sealed class EventHubOptions
     /// <summary>Default of <see cref="BestEffortCapacity"/>.</summary>
     public const int DefaultBestEffortCapacity = 1024;
 
-    /// <summary>Default of <see cref="GuaranteedCapacity"/>.</summary>
-    public const int DefaultGuaranteedCapacity = 16_384;
+    /// <summary>Default of <see cref="PriorityCapacity"/>.</summary>
+    public const int DefaultPriorityCapacity = 16_384;
 
     /// <summary>
     /// Gets or sets how many best-effort events a subscriber may have waiting before the oldest is dropped.
@@ -18,9 +18,9 @@ public sealed class EventHubOptions
     public int BestEffortCapacity { get; set; } = DefaultBestEffortCapacity;
 
     /// <summary>
-    /// Gets or sets how many guaranteed events a subscriber may have waiting. Past that a new guaranteed event
+    /// Gets or sets how many priority events a subscriber may have waiting. Past that a new priority event
     /// is not queued for that subscriber, and the drop is logged as an error and counted.
     /// </summary>
     /// <value>Default 16,384; allowed 1 to 1,048,576.</value>
-    public int GuaranteedCapacity { get; set; } = DefaultGuaranteedCapacity;
+    public int PriorityCapacity { get; set; } = DefaultPriorityCapacity;
 }

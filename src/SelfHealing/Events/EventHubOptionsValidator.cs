@@ -23,7 +23,7 @@ public sealed class EventHubOptionsValidator : IValidateOptions<EventHubOptions>
     {
         var errors = new OptionErrors(Section);
         errors.Range(nameof(options.BestEffortCapacity), options.BestEffortCapacity, 1, MaxCapacity);
-        errors.Range(nameof(options.GuaranteedCapacity), options.GuaranteedCapacity, 1, MaxCapacity);
+        errors.Range(nameof(options.PriorityCapacity), options.PriorityCapacity, 1, MaxCapacity);
         return errors;
     }
 }

@@ -5,11 +5,11 @@ namespace SelfHealing.Events;
 
 /// <summary>
 /// One subscriber's view of the <see cref="IEventHub"/>: a channel reader of the events its filter accepts.
-/// Guaranteed events are read before best-effort ones; within each kind the order of publication is kept.
+/// Priority events are read before best-effort ones; within each kind the order of publication is kept.
 /// </summary>
 public sealed class EventSubscription : IDisposable
 {
-    private readonly Channel<SelfHealingEvent> _guaranteed;
+    private readonly Channel<SelfHealingEvent> _priority;
     private readonly Channel<SelfHealingEvent> _bestEffort;
     private readonly Func<SelfHealingEvent, bool>? _filter;
     private readonly Action<EventSubscription> _onDispose;
@@ -22,7 +22,7 @@ public sealed class EventSubscription : IDisposable
         string name,
         Func<SelfHealingEvent, bool>? filter,
         int bestEffortCapacity,
-        int guaranteedCapacity,
+        int priorityCapacity,
         Action<EventSubscription> onDispose,
         Action<EventSubscription> onBestEffortDropped,
         TimeProvider time)
@@ -33,7 +33,7 @@ public sealed class EventSubscription : IDisposable
         _filter = filter;
         _onDispose = onDispose;
         _onBestEffortDropped = onBestEffortDropped;
-        _guaranteed = Channel.CreateBounded<SelfHealingEvent>(new BoundedChannelOptions(guaranteedCapacity)
+        _priority = Channel.CreateBounded<SelfHealingEvent>(new BoundedChannelOptions(priorityCapacity)
         {
             SingleReader = false,
             SingleWriter = false,
@@ -51,7 +51,7 @@ public sealed class EventSubscription : IDisposable
                 Interlocked.Increment(ref _dropped);
                 _onBestEffortDropped(this);
             });
-        Reader = new MergedReader(_guaranteed.Reader, _bestEffort.Reader);
+        Reader = new MergedReader(_priority.Reader, _bestEffort.Reader);
     }
 
     /// <summary>Gets the subscriber's name.</summary>
@@ -79,18 +79,18 @@ public sealed class EventSubscription : IDisposable
     /// <summary>Counts an event not delivered because the subscriber's filter threw.</summary>
     internal void CountFilterFailure() => Interlocked.Increment(ref _dropped);
 
-    /// <summary>Gets the throttle of the log lines about guaranteed events dropped for this subscription.</summary>
+    /// <summary>Gets the throttle of the log lines about priority events dropped for this subscription.</summary>
     internal LogThrottle DropLog { get; }
 
     /// <summary>Gets the throttle of the log lines about this subscription's filter throwing.</summary>
     internal LogThrottle FilterLog { get; }
 
-    /// <summary>Queues an event. Returns false when a guaranteed event could not be queued (buffer full).</summary>
+    /// <summary>Queues an event. Returns false when a priority event could not be queued (buffer full).</summary>
     internal bool Write(SelfHealingEvent message)
     {
-        if (message.Delivery == EventDelivery.Guaranteed)
+        if (message.Delivery == EventDelivery.Priority)
         {
-            if (_guaranteed.Writer.TryWrite(message))
+            if (_priority.Writer.TryWrite(message))
             {
                 return true;
             }
@@ -114,12 +114,12 @@ public sealed class EventSubscription : IDisposable
     internal void Complete()
     {
         Volatile.Write(ref _closed, 1);
-        _guaranteed.Writer.TryComplete();
+        _priority.Writer.TryComplete();
         _bestEffort.Writer.TryComplete();
     }
 
     /// <summary>
-    /// Reads two channels as one, guaranteed events first. Waiting on both keeps at most one waiter queued on each
+    /// Reads two channels as one, priority events first. Waiting on both keeps at most one waiter queued on each
     /// channel: a waiter that did not win is kept for the next wait instead of being left behind (a channel keeps
     /// every waiter until data arrives, so a new one per wake-up piled up on the idle channel).
     /// </summary>

@@ -12,7 +12,7 @@ public abstract record SelfHealingEvent(string Source, DateTimeOffset Timestamp)
 {
     /// <summary>
     /// Gets how the hub treats this event when a subscriber lags. Recovery-relevant events override this
-    /// to return <see cref="EventDelivery.Guaranteed"/>.
+    /// to return <see cref="EventDelivery.Priority"/>.
     /// </summary>
     public virtual EventDelivery Delivery => EventDelivery.BestEffort;
 

@@ -4,7 +4,7 @@ namespace SelfHealing.Health;
 
 /// <summary>
 /// A component's metric is forecast to reach a worse level within the monitor's prediction horizon. Published
-/// once when the forecast appears (not on every sample), with guaranteed delivery: recovery may act before the breach.
+/// once when the forecast appears (not on every sample), with priority delivery: recovery may act before the breach.
 /// </summary>
 /// <param name="Source">Always <c>health</c>.</param>
 /// <param name="Timestamp">When the forecast was made.</param>
@@ -15,5 +15,5 @@ public sealed record BreachPredicted(string Source, DateTimeOffset Timestamp, st
     : SelfHealingEvent(Source, Timestamp)
 {
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

@@ -2,7 +2,7 @@ using SelfHealing.Events;
 
 namespace SelfHealing.Health;
 
-/// <summary>A component's level changed. Published on the event hub with guaranteed delivery: recovery reads it.</summary>
+/// <summary>A component's level changed. Published on the event hub with priority delivery: recovery reads it.</summary>
 /// <param name="Source">Always <c>health</c>.</param>
 /// <param name="Timestamp">When the change was decided.</param>
 /// <param name="Component">The component.</param>
@@ -21,5 +21,5 @@ public sealed record HealthChanged(
     public IReadOnlyList<string> AffectedBy { get; init; } = [];
 
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

@@ -4,7 +4,7 @@ namespace SelfHealing.Metrics;
 
 /// <summary>
 /// An anomaly started in a metric series: the bucket's score reached the detector's threshold. A lasting anomaly is
-/// reported once; <see cref="AnomalyEnded"/> follows when it is over. Published on the event hub with guaranteed
+/// reported once; <see cref="AnomalyEnded"/> follows when it is over. Published on the event hub with priority
 /// delivery: recovery reads it.
 /// </summary>
 /// <param name="Source">Always <c>metrics</c>.</param>
@@ -28,5 +28,5 @@ public sealed record AnomalyDetected(
     double Expected) : SelfHealingEvent(Source, Timestamp)
 {
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

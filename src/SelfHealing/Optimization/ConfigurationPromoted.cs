@@ -5,7 +5,7 @@ namespace SelfHealing.Optimization;
 
 /// <summary>
 /// The online optimizer promoted the best configuration of a generation (candidates under trial are not promotions).
-/// Published on the event hub with guaranteed delivery; SelfHealing.Coordination replicates the leader's promotions.
+/// Published on the event hub with priority delivery; SelfHealing.Coordination replicates the leader's promotions.
 /// </summary>
 /// <param name="Source">Always <c>optimizer</c>.</param>
 /// <param name="Timestamp">When it was promoted.</param>
@@ -16,5 +16,5 @@ public sealed record ConfigurationPromoted(string Source, DateTimeOffset Timesta
     : SelfHealingEvent(Source, Timestamp)
 {
     /// <inheritdoc />
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

@@ -23,6 +23,6 @@ public sealed record WorkerStateChanged(
     int Restarts,
     string Reason) : SelfHealingEvent(Source, Timestamp)
 {
-    /// <summary>Gets <see cref="EventDelivery.Guaranteed"/>: lifecycle changes are never dropped.</summary>
-    public override EventDelivery Delivery => EventDelivery.Guaranteed;
+    /// <summary>Gets <see cref="EventDelivery.Priority"/>: lifecycle changes are never dropped.</summary>
+    public override EventDelivery Delivery => EventDelivery.Priority;
 }

@@ -111,6 +111,6 @@ public static class SelfHealingMeter
     /// <summary>Tag holding an event subscription's name.</summary>
     public const string SubscriptionTag = "selfhealing.subscription";
 
-    /// <summary>Tag holding an event's delivery kind (best-effort or guaranteed).</summary>
+    /// <summary>Tag holding an event's delivery kind (best-effort or priority).</summary>
     public const string DeliveryTag = "selfhealing.delivery";
 }

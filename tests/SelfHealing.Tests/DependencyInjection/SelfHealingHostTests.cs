@@ -117,12 +117,12 @@ public sealed class SelfHealingHostTests
     [Fact]
     public async Task Invalid_event_hub_options_stop_start_up()
     {
-        HostApplicationBuilder builder = CreateBuilder(new() { ["SelfHealing:Events:GuaranteedCapacity"] = "0" });
+        HostApplicationBuilder builder = CreateBuilder(new() { ["SelfHealing:Events:PriorityCapacity"] = "0" });
         builder.Services.AddSelfHealing();
         using IHost host = builder.Build();
         Func<Task> start = () => host.StartAsync();
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Failures
-            .Should().Contain("SelfHealing:Events:GuaranteedCapacity is 0; allowed: 1 to 1,048,576.");
+            .Should().Contain("SelfHealing:Events:PriorityCapacity is 0; allowed: 1 to 1,048,576.");
     }
 
     [Fact]

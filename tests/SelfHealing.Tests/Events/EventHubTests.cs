@@ -13,11 +13,11 @@ public sealed class EventHubTests
 
     private sealed record Important(int N) : SelfHealingEvent("test", DateTimeOffset.UnixEpoch)
     {
-        public override EventDelivery Delivery => EventDelivery.Guaranteed;
+        public override EventDelivery Delivery => EventDelivery.Priority;
     }
 
-    private static EventHub Create(int bestEffort = 4, int guaranteed = 4, ILogger<EventHub>? logger = null) =>
-        new(Options.Create(new EventHubOptions { BestEffortCapacity = bestEffort, GuaranteedCapacity = guaranteed }), logger ?? new FakeLogger<EventHub>());
+    private static EventHub Create(int bestEffort = 4, int priority = 4, ILogger<EventHub>? logger = null) =>
+        new(Options.Create(new EventHubOptions { BestEffortCapacity = bestEffort, PriorityCapacity = priority }), logger ?? new FakeLogger<EventHub>());
 
     [Fact]
     public async Task Every_subscriber_gets_every_event_in_order()
@@ -36,9 +36,9 @@ public sealed class EventHubTests
     }
 
     [Fact]
-    public async Task Lagging_subscriber_loses_the_oldest_telemetry_and_counts_it_but_keeps_guaranteed_events()
+    public async Task Lagging_subscriber_loses_the_oldest_telemetry_and_counts_it_but_keeps_priority_events()
     {
-        using EventHub hub = Create(bestEffort: 3, guaranteed: 100);
+        using EventHub hub = Create(bestEffort: 3, priority: 100);
         using EventSubscription slow = hub.Subscribe("slow");
         for (int i = 0; i < 10; i++)
         {
@@ -52,15 +52,15 @@ public sealed class EventHubTests
         List<SelfHealingEvent> read = await ReadAll(slow);
         read.OfType<Important>().Select(e => e.N).Should().Equal(Enumerable.Range(0, 10));
         read.OfType<Telemetry>().Select(e => e.N).Should().Equal(7, 8, 9);
-        read.Take(10).Should().AllBeOfType<Important>("guaranteed events are read first");
+        read.Take(10).Should().AllBeOfType<Important>("priority events are read first");
     }
 
     [Fact]
-    public void Guaranteed_overflow_is_logged_as_an_error_once_a_minute_with_the_count_and_every_drop_counted()
+    public void Priority_overflow_is_logged_as_an_error_once_a_minute_with_the_count_and_every_drop_counted()
     {
         var logger = new FakeLogger<EventHub>();
         var time = new FakeTimeProvider();
-        using var hub = new EventHub(Options.Create(new EventHubOptions { GuaranteedCapacity = 2 }), logger, SelfHealingInstrumentation.Shared, time);
+        using var hub = new EventHub(Options.Create(new EventHubOptions { PriorityCapacity = 2 }), logger, SelfHealingInstrumentation.Shared, time);
         using EventSubscription stuck = hub.Subscribe("stuck");
         for (int i = 0; i < 10_002; i++)
         {
@@ -81,7 +81,7 @@ public sealed class EventHubTests
     public async Task A_filter_that_throws_costs_only_its_own_subscriber_the_event_and_is_logged_and_counted()
     {
         var logger = new FakeLogger<EventHub>();
-        using EventHub hub = Create(bestEffort: 100, guaranteed: 100, logger: logger);
+        using EventHub hub = Create(bestEffort: 100, priority: 100, logger: logger);
         using EventSubscription before = hub.Subscribe("before");
         using EventSubscription broken = hub.Subscribe("broken", e => e is Important { N: 1 } ? throw new InvalidOperationException("filter bug") : true);
         using EventSubscription after = hub.Subscribe("after");
@@ -177,9 +177,9 @@ public sealed class EventHubTests
     }
 
     [Fact]
-    public async Task Concurrent_publishers_lose_no_guaranteed_event()
+    public async Task Concurrent_publishers_lose_no_priority_event()
     {
-        using EventHub hub = Create(guaranteed: 100_000);
+        using EventHub hub = Create(priority: 100_000);
         using EventSubscription s = hub.Subscribe("all");
         await Task.WhenAll(Enumerable.Range(0, 4).Select(p => Task.Run(() =>
         {

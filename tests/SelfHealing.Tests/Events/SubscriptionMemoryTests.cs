@@ -22,7 +22,7 @@ public sealed class SubscriptionMemoryTests
         await WakeUpAsync(hub, subscription, 200_000);
         long after = GC.GetTotalMemory(forceFullCollection: true);
 
-        // Before the fix every wake-up left a waiter queued on the idle guaranteed channel: about 56 MB here.
+        // Before the fix every wake-up left a waiter queued on the idle priority channel: about 56 MB here.
         (after - before).Should().BeLessThan(4 * 1024 * 1024);
     }
 

@@ -81,7 +81,7 @@ public sealed class HealthMonitorTests
 
         changes.Select(c => (c.PreviousLevel, c.Level)).Should().Equal((HealthLevel.Healthy, HealthLevel.Critical), (HealthLevel.Critical, HealthLevel.Healthy));
         changes[0].Reason.Should().Be("connection refused");
-        changes[0].Delivery.Should().Be(EventDelivery.Guaranteed);
+        changes[0].Delivery.Should().Be(EventDelivery.Priority);
     }
 
     [Fact]

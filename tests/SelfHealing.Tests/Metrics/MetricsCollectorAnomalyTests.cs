@@ -39,7 +39,7 @@ public sealed class MetricsCollectorAnomalyTests
         e.Value.Should().BeApproximately(0.5, 0.01);
         e.Expected.Should().BeApproximately(0.1, 0.01);
         e.Score.Should().BeGreaterThanOrEqualTo(new AnomalyDetectorOptions().Threshold);
-        e.Delivery.Should().Be(SelfHealing.Events.EventDelivery.Guaranteed);
+        e.Delivery.Should().Be(SelfHealing.Events.EventDelivery.Priority);
     }
 
     [Fact]

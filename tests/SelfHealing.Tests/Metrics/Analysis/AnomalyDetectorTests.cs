@@ -236,13 +236,23 @@ public sealed class AnomalyDetectorTests
         var detector = new AnomalyDetector();
         Feed(detector, PerDay * 2, i => values[i]);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = PerDay * 2; i < values.Length; i++)
+        // Two measured halves: an allocation per observation shows in both; the runtime's own one-off work on
+        // this thread (tiered compilation moving the loop to optimized code) shows in one at most.
+        int middle = (PerDay * 2 + values.Length) / 2;
+        long Measure(int from, int to)
         {
-            detector.Observe(Start + (FiveMinutes * i), values[i]);
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = from; i < to; i++)
+            {
+                detector.Observe(Start + (FiveMinutes * i), values[i]);
+            }
+
+            return GC.GetAllocatedBytesForCurrentThread() - before;
         }
 
-        (GC.GetAllocatedBytesForCurrentThread() - before).Should().Be(0);
+        long first = Measure(PerDay * 2, middle);
+        long second = Measure(middle, values.Length);
+        Math.Min(first, second).Should().Be(0, $"{middle - PerDay * 2} observations allocated {first} B, the next {values.Length - middle} {second} B");
     }
 
     [Fact]
