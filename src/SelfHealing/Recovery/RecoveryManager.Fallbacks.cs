@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace SelfHealing.Recovery;
@@ -26,7 +27,15 @@ public sealed partial class RecoveryManager
             return $"the fallback of {target.Name} stays on until someone switches it off";
         }
 
-        _fallbacks.AddOrUpdate(target.Name, _ => ReturnFromFallbackAsync(target, after), (_, running) => running);
+        // Under the lock, not AddOrUpdate: its factory may run twice under contention, and each call starts a loop.
+        lock (_gate)
+        {
+            if (!_fallbacks.ContainsKey(target.Name))
+            {
+                _fallbacks[target.Name] = ReturnFromFallbackAsync(target, after);
+            }
+        }
+
         return $"the fallback of {target.Name} stays on; {target.Name} is tried without it after {after}";
     }
 
@@ -54,14 +63,16 @@ public sealed partial class RecoveryManager
                 _fallbackTrials[target.Name] = 0;
                 try
                 {
-                    await target.Component.SetFallbackAsync(false, stopping).ConfigureAwait(false);
+                    await using AsyncServiceScope scope = _services.CreateAsyncScope(); // a scope per trial, like a run's
+                    IHealableComponent component = target.In(scope.ServiceProvider).Component;
+                    await component.SetFallbackAsync(false, stopping).ConfigureAwait(false);
                     if (await VerifyAsync(target, options, stopping).ConfigureAwait(false))
                     {
                         LogFallbackOff(_logger, target.Name);
                         return;
                     }
 
-                    await target.Component.SetFallbackAsync(true, stopping).ConfigureAwait(false);
+                    await component.SetFallbackAsync(true, stopping).ConfigureAwait(false);
                 }
                 finally
                 {

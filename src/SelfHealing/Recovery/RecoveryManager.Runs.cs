@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Microsoft.Extensions.DependencyInjection;
 using SelfHealing.Configuration;
 using SelfHealing.Events;
 using SelfHealing.Health;
@@ -256,7 +257,7 @@ public sealed partial class RecoveryManager
             return;
         }
 
-        if (!_components.TryGetValue(component, out Healable? target))
+        if (!_components.TryGetValue(component, out Healable? declared))
         {
             Note(record, "diagnosis", $"{component} is not a healable component: nothing to act on; the incident stays open until it recovers.");
             return;
@@ -269,6 +270,9 @@ public sealed partial class RecoveryManager
             return;
         }
 
+        // The component lives in this run's scope: scoped services it needs are fresh and disposed with the run.
+        await using AsyncServiceScope scope = _services.CreateAsyncScope();
+        Healable target = declared.In(scope.ServiceProvider);
         RecoveryPlan plan = given ?? SelectPlan(component, incident.FailureType);
         IReadOnlyList<RecoveryStrategy> strategies = plan.Strategies;
         record.Change(i => i with { Status = IncidentStatus.Recovering, Plan = strategies });

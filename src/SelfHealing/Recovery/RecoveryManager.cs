@@ -272,7 +272,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
 
         _components = _registrations.ToDictionary(
             r => r.Name,
-            r => new Healable(r.Name, r.Level, r.Factory(_services), r.Verification, r.SharedTarget),
+            r => new Healable(r.Name, r.Level, r.Factory, r.Verification, r.SharedTarget),
             StringComparer.Ordinal);
         await LoadAsync(cancellationToken).ConfigureAwait(false);
         foreach (SinkQueue<Incident> sink in _sinks)
@@ -355,7 +355,13 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Incident sink {Sink} is behind: incident {Id} dropped from its full queue ({Held} more dropped since the last such line, which comes at most once a minute)")]
     private static partial void LogSinkDropped(ILogger logger, string sink, string id, long held);
 
-    private sealed record Healable(string Name, HealingLevel Level, IHealableComponent Component, Func<CancellationToken, ValueTask<bool>>? Verification, string? SharedTarget);
+    // A declared component; Component is resolved in the scope of one run (or one fallback trial), never from the root.
+    private sealed record Healable(string Name, HealingLevel Level, Func<IServiceProvider, IHealableComponent> Factory, Func<CancellationToken, ValueTask<bool>>? Verification, string? SharedTarget)
+    {
+        public IHealableComponent Component { get; init; } = null!;
+
+        public Healable In(IServiceProvider scope) => this with { Component = Factory(scope) ?? throw new InvalidOperationException($"The healable component '{Name}' was resolved as null.") };
+    }
 
     private sealed class RecoveryRun(IncidentRecord record)
     {

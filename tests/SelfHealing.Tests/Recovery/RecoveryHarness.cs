@@ -29,6 +29,7 @@ internal sealed class RecoveryHarness : IDisposable
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(settings ?? []);
         builder.Services.AddSingleton<TimeProvider>(Time);
+        builder.ConfigureContainer(new DefaultServiceProviderFactory(new ServiceProviderOptions { ValidateScopes = true })); // as in Development
         if (store is not null)
         {
             builder.Services.AddSingleton(store);
