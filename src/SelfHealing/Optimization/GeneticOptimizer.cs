@@ -130,10 +130,6 @@ public sealed class GeneticOptimizer
         return Best!;
     }
 
-    /// <summary>Breeds one generation, evaluating with the calling thread waiting (for synchronous fitness functions).</summary>
-    /// <returns>The best chromosome so far.</returns>
-    public Chromosome Evolve() => EvolveAsync().GetAwaiter().GetResult();
-
     /// <summary>Evolves until a termination condition holds (creating the initial population first, if needed).</summary>
     /// <param name="cancellationToken">Cancels the run.</param>
     /// <returns>The best chromosome, the counts and why it stopped.</returns>

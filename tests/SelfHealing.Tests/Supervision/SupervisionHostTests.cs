@@ -1,10 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Recovery;
 using SelfHealing.Supervision;
 using SelfHealing.Tests.Recovery;
-using SelfHealing.Tests.TestSupport;
 
 namespace SelfHealing.Tests.Supervision;
 
@@ -27,9 +27,9 @@ public sealed class SupervisionHostTests
 
                 await Task.Delay(Timeout.Infinite, token);
             })));
+        using EventSubscription news = h.Services.GetRequiredService<IEventHub>().Subscribe("test", e => e is HealthChanged { Component: "consumer" });
         await h.StartAsync();
-        var tree = h.Services.GetRequiredService<SupervisionTree>();
-        await Eventually.UntilAsync(() => tree.GetStatus("consumer")!.State == WorkerState.Restarting);
+        await NextLevelAsync(news, HealthLevel.Degraded);
 
         ComponentHealth consumer = h.Monitor.GetHealth("consumer")!;
         (consumer.Level, consumer.Reason).Should().Be((HealthLevel.Degraded, "failed: InvalidOperationException: broker connection reset; restart 1 of 3 within 10 s, in 2 s"));
@@ -38,8 +38,17 @@ public sealed class SupervisionHostTests
         h.Manager.OpenIncidents.Should().BeEmpty("a worker its supervisor is restarting is not an incident");
 
         h.Time.Advance(TimeSpan.FromSeconds(2));
-        await Eventually.UntilAsync(() => h.Monitor.GetHealth("consumer")!.Level == HealthLevel.Healthy);
+        await NextLevelAsync(news, HealthLevel.Healthy);
         h.Monitor.GetHealth("ingest")!.Level.Should().Be(HealthLevel.Healthy);
+        h.Services.GetRequiredService<SupervisionTree>().GetStatus("consumer")!.Restarts.Should().Be(1);
+    }
+
+    // The monitor's news about the component, read in order until it reaches the level (bounded).
+    private static async Task NextLevelAsync(EventSubscription news, HealthLevel level)
+    {
+        while (await news.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)) is not HealthChanged { } change || change.Level != level)
+        {
+        }
     }
 
     [Fact]
