@@ -112,7 +112,7 @@ public sealed partial class RecoveryManager
 
             if (_runs.TryGetValue(component, out RecoveryRun? running))
             {
-                running.Record.Note(now, "event", message);
+                Announce(running.Record.Note(now, "event", message), notify: false); // every timeline entry is news (docs/events.md)
                 return running;
             }
 
@@ -145,7 +145,7 @@ public sealed partial class RecoveryManager
             }
             else
             {
-                record.Note(now, "event", message);
+                Announce(record.Note(now, "event", message), notify: false);
             }
 
             run = new RecoveryRun(record) { Plan = plan };

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using SelfHealing.DependencyInjection;
+using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Recovery;
 using SelfHealing.Storage;
@@ -115,6 +116,26 @@ internal sealed class RecoveryHarness : IDisposable
         }
 
         throw new TimeoutException($"The incident of {component} did not close within 10 minutes of fake time.");
+    }
+
+    /// <summary>
+    /// Waits until a condition on the manager's incidents holds: checked now and again at each incident change the
+    /// manager publishes (it updates its state before publishing), bounded; no polling.
+    /// </summary>
+    public async Task UntilIncidentsAsync(Func<bool> condition, string because)
+    {
+        using EventSubscription changes = Services.GetRequiredService<IEventHub>().Subscribe("harness-wait", e => e is IncidentChanged);
+        while (!condition())
+        {
+            try
+            {
+                await changes.Reader.ReadAsync().AsTask().WaitAsync(Wait);
+            }
+            catch (TimeoutException)
+            {
+                condition().Should().BeTrue($"{because} within {Wait.TotalSeconds:0} s of the last incident change");
+            }
+        }
     }
 
     /// <summary>Moves the fake clock a second at a time, letting the manager act, until the condition holds.</summary>

@@ -124,7 +124,7 @@ public sealed class RecoveryManagerTests
                 .AddHealableComponent("db", c => c.OnRestart(async _ =>
                 {
                     // Held until api's recovery waits for this one.
-                    await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "api" && i.Timeline.Any(e => e.Message == "waiting for the recovery of db first")));
+                    await h.UntilIncidentsAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "api" && i.Timeline.Any(e => e.Message == "waiting for the recovery of db first")), "api waits for db");
                     lock (order) { order.Add("restart db"); }
                     h.Checks["db"].Result = HealthCheckResult.Healthy();
                     h.Checks["api-check"].Result = HealthCheckResult.Healthy();
@@ -135,7 +135,7 @@ public sealed class RecoveryManagerTests
         await h.StartAsync();
 
         await h.SetAsync("db", HealthStatus.Unhealthy);
-        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "db"));
+        await h.UntilIncidentsAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "db"), "db's incident opens");
         h.Checks["api-check"].Result = HealthCheckResult.Unhealthy("db is down");
         h.Monitor.Report("api", HealthLevel.Critical, "its database is down");
 
@@ -198,22 +198,24 @@ public sealed class RecoveryManagerTests
     public async Task Concurrent_news_about_a_component_never_starts_a_second_recovery()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var restarting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int restarts = 0;
         RecoveryHarness h = null!;
         using var harness = h = new RecoveryHarness(b => b.AddHealableComponent("db", c => c.OnRestart(async _ =>
         {
             Interlocked.Increment(ref restarts);
+            restarting.TrySetResult();
             await release.Task;
             h.Checks["db"].Result = HealthCheckResult.Healthy();
         })));
         await h.StartAsync();
         await h.SetAsync("db", HealthStatus.Unhealthy);
-        await Eventually.UntilAsync(() => Volatile.Read(ref restarts) == 1);
+        await restarting.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         var hub = h.Services.GetRequiredService<IEventHub>();
         DateTimeOffset now = h.Time.GetUtcNow();
         Parallel.For(0, 50, i => hub.Publish(new HealthChanged("test", now, "db", HealthLevel.Critical, HealthLevel.Failed, $"news {i}")));
-        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Single().Timeline.Count(e => e.Message.StartsWith("db is Failed: news", StringComparison.Ordinal)) == 50);
+        await h.UntilIncidentsAsync(() => h.Manager.OpenIncidents.Single().Timeline.Count(e => e.Message.StartsWith("db is Failed: news", StringComparison.Ordinal)) == 50, "the 50 news join the incident");
         release.SetResult();
 
         Incident incident = await h.ClosedAsync("db");
@@ -357,11 +359,13 @@ public sealed class RecoveryManagerTests
         await h.StartAsync();
         await h.SetAsync("db", HealthStatus.Unhealthy);
         const string Watching = "db is not a healable component: nothing to act on; the incident stays open until it recovers.";
-        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "db" && i.Timeline[^1].Message == Watching));
+        await h.UntilIncidentsAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "db" && i.Timeline[^1].Message == Watching), "the incident watches db");
         await h.SetAsync("db", HealthStatus.Degraded);
         await h.SetAsync("db", HealthStatus.Unhealthy); // more news of the same trouble: no second incident, no escalation
-        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Single().Timeline.Count(e => e.Message == Watching) == 1
-            && h.Manager.OpenIncidents.Single().Timeline.Any(e => e.Kind == "event" && e.Message.StartsWith("db is Critical", StringComparison.Ordinal)));
+        await h.UntilIncidentsAsync(
+            () => h.Manager.OpenIncidents.Single().Timeline.Count(e => e.Message == Watching) == 1
+                && h.Manager.OpenIncidents.Single().Timeline.Any(e => e.Kind == "event" && e.Message.StartsWith("db is Critical", StringComparison.Ordinal)),
+            "the new news joins the open incident");
         await h.SetAsync("db", HealthStatus.Healthy);
         Incident incident = await h.ClosedAsync("db");
         (incident.Status, incident.Timeline[^1].Message).Should().Be((IncidentStatus.Resolved, "db is Healthy again without an action."));
@@ -420,7 +424,7 @@ public sealed class RecoveryManagerTests
         CircuitBreaker ledger = h.Services.GetRequiredKeyedService<CircuitBreaker>("ledger");
 
         await ledger.ExecuteAsync<int>(_ => throw new InvalidOperationException());
-        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Timeline.Any(e => e.Message.Contains("part of this incident", StringComparison.Ordinal))));
+        await h.UntilIncidentsAsync(() => h.Manager.OpenIncidents.Any(i => i.Timeline.Any(e => e.Message.Contains("part of this incident", StringComparison.Ordinal))), "the affected component joins the incident");
         Incident open = h.Manager.OpenIncidents.Should().ContainSingle().Subject;
         (open.Component, open.RootCause).Should().Be(("circuit-breaker:ledger", "circuit-breaker:ledger"));
         open.Timeline.Should().Contain(e => e.Message.StartsWith("selfhealing-circuit-breakers is Critical", StringComparison.Ordinal));
@@ -637,7 +641,7 @@ public sealed class RecoveryManagerTests
         var hub = h.Services.GetRequiredService<IEventHub>();
         hub.Publish(new HealthChanged("test", h.Time.GetUtcNow(), "db", HealthLevel.Healthy, HealthLevel.Critical, "read late"));
         await h.SetAsync("cache", HealthStatus.Unhealthy); // news read after db's, in order
-        await Eventually.UntilAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "cache") || h.Manager.IncidentHistory.Any(i => i.Component == "cache"));
+        await h.UntilIncidentsAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "cache") || h.Manager.IncidentHistory.Any(i => i.Component == "cache"), "cache's incident opens");
 
         h.Manager.OpenIncidents.Concat(h.Manager.IncidentHistory).Should().NotContain(i => i.Component == "db", "the monitor already saw db healthy when the news was read");
         restarts.Should().Be(0);
