@@ -1,19 +1,5 @@
-using System.Collections.Concurrent;
-using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using DotNext.Net.Cluster;
 using DotNext.Net.Cluster.Consensus.Raft;
-using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using SelfHealing.CircuitBreakers;
-using SelfHealing.Configuration;
-using SelfHealing.Coordination.Replication;
-using SelfHealing.Coordination.Transport;
-using SelfHealing.Events;
-using SelfHealing.Health;
 
 namespace SelfHealing.Coordination;
 

@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using DotNext.Net.Cluster;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Microsoft.Extensions.Logging;
@@ -13,7 +11,6 @@ using SelfHealing.Configuration;
 using SelfHealing.Coordination.Replication;
 using SelfHealing.Coordination.Transport;
 using SelfHealing.Events;
-using SelfHealing.Health;
 
 namespace SelfHealing.Coordination;
 

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 
 namespace SelfHealing.Coordination.Transport;

@@ -1,9 +1,3 @@
-using System.Runtime.CompilerServices;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using SelfHealing.CircuitBreakers.Health;
-using SelfHealing.Events;
-using SelfHealing.Telemetry;
 
 namespace SelfHealing.CircuitBreakers;
 

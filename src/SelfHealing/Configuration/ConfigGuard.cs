@@ -1,5 +1,4 @@
 using SelfHealing.Health;
-using SelfHealing.Metrics;
 
 namespace SelfHealing.Configuration;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
 using SelfHealing.Configuration;
-using SelfHealing.Events;
 using SelfHealing.Health;
 
 namespace SelfHealing.Recovery;

@@ -1,14 +1,7 @@
-using System.Collections.Concurrent;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using SelfHealing.CircuitBreakers;
-using SelfHealing.Configuration;
 using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Metrics;
-using SelfHealing.Storage;
 
 namespace SelfHealing.Recovery;
 

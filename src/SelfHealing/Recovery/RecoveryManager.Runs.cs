@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
-using SelfHealing.Configuration;
 using SelfHealing.Events;
 using SelfHealing.Health;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using SelfHealing.CircuitBreakers;
 using SelfHealing.Health;
 
 namespace SelfHealing.Supervision;

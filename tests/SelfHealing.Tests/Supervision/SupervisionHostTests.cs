@@ -74,8 +74,10 @@ public sealed class SupervisionHostTests
         (incident.Status, incident.RootCause, incident.Level).Should().Be((IncidentStatus.Resolved, "consumer", HealthLevel.Failed));
         incident.Attempts.Should().ContainSingle().Which.Strategy.Should().Be(RecoveryStrategy.Restart);
         incident.Timeline.Should().Contain(e => e.Message.StartsWith("consumer is Failed: consumer failed: InvalidOperationException: poison message, after 3 restarts within 10 s (allowed: 3)", StringComparison.Ordinal));
-        incident.Timeline.Should().Contain(e => e.Message.Contains("(affected by consumer: part of this incident)", StringComparison.Ordinal), "the supervisor that gave up is part of the worker's incident");
+        // The supervisor that gave up joins the worker's incident, or is healthy again before its news is read:
+        // either way there is one incident, on the worker.
         h.Manager.IncidentHistory.Should().ContainSingle();
+        h.Manager.OpenIncidents.Should().BeEmpty();
         starts.Should().Be(5);
 
         var tree = h.Services.GetRequiredService<SupervisionTree>();
