@@ -18,6 +18,7 @@ namespace SelfHealing.Optimization;
 /// </summary>
 public sealed partial class OnlineOptimizer
 {
+    private readonly TaskCompletionSource _restored = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly AdaptiveConfigManager _configuration;
     private readonly IFitnessSource _fitness;
     private readonly LogThrottle _fitnessLog;
@@ -110,6 +111,21 @@ public sealed partial class OnlineOptimizer
     /// <param name="cancellationToken">Cancels reading.</param>
     /// <returns>Whether a kept state was restored.</returns>
     public async Task<bool> RestoreAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            return await RestoreCoreAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _restored.TrySetResult();
+        }
+    }
+
+    /// <summary>Completes once a restore has been tried (kept state or not): tests wait on it instead of polling.</summary>
+    internal Task Restored => _restored.Task;
+
+    private async Task<bool> RestoreCoreAsync(CancellationToken cancellationToken)
     {
         if (_store is null || await _store.GetAsync(StateCollection, StateKey, cancellationToken).ConfigureAwait(false) is not { } json)
         {

@@ -111,8 +111,10 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
         kept.Should().NotBeNull();
         using IHost second = BuildTuned(store);
         await second.StartAsync();
-        GeneticOptimizer resumed = second.Services.GetRequiredService<OnlineOptimizer>().Optimizer;
-        await Eventually.UntilAsync(() => resumed.Generation >= 2); // restored at start, before any time passes
+        var restarted = second.Services.GetRequiredService<OnlineOptimizer>();
+        await restarted.Restored.WaitAsync(TimeSpan.FromSeconds(10)); // restored at start, before any time passes
+        GeneticOptimizer resumed = restarted.Optimizer;
+        resumed.Generation.Should().BeGreaterThanOrEqualTo(2);
         resumed.Population.Should().HaveCount(4);
         await second.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
     }
