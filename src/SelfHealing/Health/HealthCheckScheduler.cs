@@ -8,6 +8,7 @@ namespace SelfHealing.Health;
 /// </summary>
 internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
 {
+    private volatile bool _disposedUnderRun;
     private readonly TimeProvider _time = time;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -222,11 +223,19 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
             {
                 return;
             }
+            catch (ObjectDisposedException)
+            {
+                // The container is being disposed (a host disposed without being stopped) and the run could not make
+                // its scope: the check's own exceptions are outcomes, never thrown here, so this one only means the
+                // app is going away. Nothing to report, nothing to re-arm.
+                _owner._disposedUnderRun = true;
+                return;
+            }
             finally
             {
                 lock (_gate)
                 {
-                    if (!stopping.IsCancellationRequested)
+                    if (!stopping.IsCancellationRequested && !_owner._disposedUnderRun)
                     {
                         _timer.Change(_interval, Timeout.InfiniteTimeSpan);
                     }
