@@ -64,20 +64,8 @@ internal sealed class SupervisorNode : Node
 
     public override bool IsSupervisor => true;
 
-    public IEnumerable<Node> Descendants()
-    {
-        foreach (Node child in Children)
-        {
-            yield return child;
-            if (child is SupervisorNode supervisor)
-            {
-                foreach (Node descendant in supervisor.Descendants())
-                {
-                    yield return descendant;
-                }
-            }
-        }
-    }
+    /// <summary>Every node under this one, depth first in start order.</summary>
+    public IEnumerable<Node> Descendants() => TreeWalk.DepthFirst<Node>(Children, static n => (n as SupervisorNode)?.Children);
 }
 
 /// <summary>One start of a worker: its own token, a signal when its run method has returned its task, its end.</summary>

@@ -44,14 +44,21 @@ internal sealed class SupervisorDefinition(string name) : NodeDefinition(name)
 
     public List<NodeDefinition> Children { get; } = [];
 
-    public IEnumerable<NodeDefinition> Descendants()
+    /// <summary>Every node under this one, depth first in start order.</summary>
+    public IEnumerable<NodeDefinition> Descendants() => TreeWalk.DepthFirst<NodeDefinition>(Children, static n => (n as SupervisorDefinition)?.Children);
+}
+
+/// <summary>Depth-first, start-order walk of a tree of supervisors, for the declarations and the live nodes alike.</summary>
+internal static class TreeWalk
+{
+    public static IEnumerable<T> DepthFirst<T>(IEnumerable<T> nodes, Func<T, IEnumerable<T>?> children)
     {
-        foreach (NodeDefinition child in Children)
+        foreach (T node in nodes)
         {
-            yield return child;
-            if (child is SupervisorDefinition supervisor)
+            yield return node;
+            if (children(node) is { } below)
             {
-                foreach (NodeDefinition descendant in supervisor.Descendants())
+                foreach (T descendant in DepthFirst(below, children))
                 {
                     yield return descendant;
                 }
