@@ -106,9 +106,10 @@ internal sealed class ScopedRuns(IServiceScopeFactory scopes, TimeProvider time)
         }
         finally
         {
+            // The run has ended, so the key may run again; its scope goes next (whoever sees the scope gone also sees the key free).
+            _overdue.TryRemove(key, out _);
             linked.Dispose();
             await scope.DisposeAsync().ConfigureAwait(false);
-            _overdue.TryRemove(key, out _);
         }
     }
 }
