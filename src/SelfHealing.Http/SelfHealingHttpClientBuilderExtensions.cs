@@ -15,8 +15,8 @@ public static class SelfHealingHttpClientBuilderExtensions
     /// <c>http/{client}/{host}-{port}</c>, counting 5xx, 408, 429, <see cref="HttpRequestException"/> and timeouts as
     /// failures, honouring <c>Retry-After</c>, with a 10 s attempt timeout. Options are bound from
     /// <c>SelfHealing:Http:{client}</c> (the breakers' from <c>SelfHealing:Http:{client}:Breaker</c>) and validated at
-    /// start; the breakers get health checks, metrics and events like every other. Registers <c>AddSelfHealing()</c>'s
-    /// services if they are not there yet.
+    /// start; the breakers get health checks, metrics and events like every other. Registers <c>AddSelfHealingCore()</c>'s
+    /// services if they are not there yet (nothing that runs in the background: call <c>AddSelfHealing()</c> for the whole loop).
     /// </summary>
     /// <param name="builder">The client's builder, from <c>AddHttpClient</c>.</param>
     /// <param name="configure">Sets the client's options.</param>
@@ -26,7 +26,7 @@ public static class SelfHealingHttpClientBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
-        services.AddSelfHealing();
+        services.AddSelfHealingCore();
         if (!services.Any(d => d.ServiceType == typeof(HttpBreakerNames)))
         {
             services.AddSingleton<HttpBreakerNames>();

@@ -76,6 +76,19 @@ public sealed class HttpHandlerTests : IAsyncLifetime
         return breaker!;
     }
 
+    [Fact]
+    public async Task The_handler_alone_brings_breakers_but_nothing_that_runs_in_the_background()
+    {
+        await using ServiceProvider provider = Client();
+        using HttpResponseMessage response = await Orders(provider).GetAsync("status/200");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        Breaker(provider, "http/orders/orders.test-80").State.Should().Be(CircuitState.Closed);
+        provider.GetService<SelfHealing.Metrics.IMetricsCollector>().Should().BeNull("the app did not ask for the collector");
+        provider.GetService<SelfHealing.Health.HealthMonitor>().Should().BeNull("nor for the health monitor");
+        provider.GetService<SelfHealing.Recovery.RecoveryManager>().Should().BeNull("nor for recovery");
+    }
+
     [Theory]
     [InlineData(500)]
     [InlineData(503)]

@@ -40,7 +40,7 @@ public static class CircuitBreakerBuilderExtensions
         }
 
         var declared = (DeclaredCircuitBreakers?)services.LastOrDefault(d => d.ServiceType == typeof(DeclaredCircuitBreakers))?.ImplementationInstance
-            ?? throw new InvalidOperationException("Call services.AddSelfHealing() before declaring circuit breakers.");
+            ?? throw new InvalidOperationException("Call services.AddSelfHealing() or services.AddSelfHealingCore() before declaring circuit breakers.");
         if (!declared.Add(name))
         {
             return builder;

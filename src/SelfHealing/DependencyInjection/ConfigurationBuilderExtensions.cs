@@ -16,6 +16,7 @@ public static class ConfigurationBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(parameters);
+        builder.AddAdaptiveConfiguration();
         foreach (ParameterDefinition parameter in parameters)
         {
             ArgumentNullException.ThrowIfNull(parameter, nameof(parameters));

@@ -31,6 +31,7 @@ public static class HealthBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         ComponentNames.ThrowIfInvalid(name, nameof(name));
+        builder.AddHealthMonitor();
         builder.Services.Configure<HealthMonitorOptions>(o => o.Components.TryAdd(name, new HealthComponentOptions()));
         configure(new HealthComponentBuilder(name, builder.Services));
         return builder;
@@ -47,6 +48,7 @@ public static class HealthBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         HealthAlertRoute chosen = Route(route);
+        builder.AddHealthMonitor();
         builder.Services.AddSingleton(sp => new HealthAlertSinkRegistration(ActivatorUtilities.GetServiceOrCreateInstance<TSink>(sp), chosen));
         return builder;
     }
@@ -61,6 +63,7 @@ public static class HealthBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(sink);
+        builder.AddHealthMonitor();
         builder.Services.AddSingleton(new HealthAlertSinkRegistration(sink, Route(route)));
         return builder;
     }

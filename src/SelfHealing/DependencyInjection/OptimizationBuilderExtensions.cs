@@ -28,6 +28,7 @@ public static class OptimizationBuilderExtensions
         ArgumentNullException.ThrowIfNull(fitness);
         var options = new OnlineOptimizerOptions();
         configure?.Invoke(options);
+        builder.AddAdaptiveConfiguration();
         builder.Services.AddSingleton(sp => new OnlineOptimizer(
             sp.GetRequiredService<AdaptiveConfigManager>(),
             fitness(sp),

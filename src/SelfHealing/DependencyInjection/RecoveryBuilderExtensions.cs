@@ -28,6 +28,7 @@ public static class RecoveryBuilderExtensions
         ComponentNames.ThrowIfInvalid(name, nameof(name));
         var component = new HealableComponentBuilder(name);
         configure(component);
+        builder.AddRecovery();
         builder.Services.AddSingleton(component.Build());
         return builder;
     }
@@ -52,6 +53,7 @@ public static class RecoveryBuilderExtensions
         ArgumentNullException.ThrowIfNull(configure);
         var plan = new RecoveryPlan();
         configure(plan);
+        builder.AddRecovery();
         builder.Services.Configure<RecoveryOptions>(o => o.Plans.Add(plan.Copy()));
         return builder;
     }
@@ -70,6 +72,7 @@ public static class RecoveryBuilderExtensions
         where T : class, IRecoveryApprovalGate
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddRecovery();
         builder.Services.Replace(ServiceDescriptor.Singleton<IRecoveryApprovalGate, T>());
         return builder;
     }
@@ -82,6 +85,7 @@ public static class RecoveryBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(gate);
+        builder.AddRecovery();
         builder.Services.Replace(ServiceDescriptor.Singleton(gate));
         return builder;
     }
@@ -94,6 +98,7 @@ public static class RecoveryBuilderExtensions
         where T : class, IIncidentSink
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.AddRecovery();
         builder.Services.AddSingleton<IIncidentSink, T>();
         return builder;
     }
@@ -106,6 +111,7 @@ public static class RecoveryBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(sink);
+        builder.AddRecovery();
         builder.Services.AddSingleton(sink);
         return builder;
     }

@@ -2,18 +2,15 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SelfHealing;
 using SelfHealing.CircuitBreakers;
-using SelfHealing.Configuration;
 using SelfHealing.DependencyInjection;
 using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Metrics;
-using SelfHealing.Recovery;
 using SelfHealing.Storage;
 using SelfHealing.Telemetry;
 
@@ -34,15 +31,34 @@ public static class SelfHealingServiceCollectionExtensions
     public const string HealthCheckTag = HealthMonitor.LibraryTag;
 
     /// <summary>
-    /// Adds SelfHealing: the event hub, the breaker registry, the metrics collector, the health monitor, adaptive configuration, the recovery manager and
-    /// <see cref="ISelfHealing"/>, the state store (in memory), health checks, meter instruments and the hosted services
-    /// that starts and stops them with the host. Calling it again adds nothing twice.
+    /// Adds the whole SelfHealing loop: what <see cref="AddSelfHealingCore"/> adds, plus the metrics collector, the health
+    /// monitor, adaptive configuration, the recovery manager and <see cref="ISelfHealing"/>, started and stopped with the
+    /// host. Calling it again, or after any of the feature calls, adds nothing twice.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Declares components, for example <c>b =&gt; b.AddCircuitBreaker("payments")</c>.</param>
     /// <returns>The builder, for further configuration.</returns>
     /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
     public static ISelfHealingBuilder AddSelfHealing(this IServiceCollection services, Action<ISelfHealingBuilder>? configure = null)
+    {
+        ISelfHealingBuilder builder = services.AddSelfHealingCore().AddRecovery();
+        configure?.Invoke(builder);
+        return builder;
+    }
+
+    /// <summary>
+    /// Adds SelfHealing's passive core and nothing that runs in the background: the event hub, the breaker registry and
+    /// the declared breakers with their health checks and meter instruments, the state store (in memory) and the hosted
+    /// service that creates the declared breakers at start. Add more with the feature calls on the builder
+    /// (<c>AddMetricsCollector</c>, <c>AddHealthMonitor</c>, <c>AddAdaptiveConfiguration</c>, <c>AddRecovery</c>), each
+    /// bringing what it needs; declaring a healable component, a health component, a parameter or a supervisor adds its
+    /// feature too. Calling it again adds nothing twice.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Declares components, for example <c>b =&gt; b.AddCircuitBreaker("payments")</c>.</param>
+    /// <returns>The builder, for further configuration.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="services"/> is <see langword="null"/>.</exception>
+    public static ISelfHealingBuilder AddSelfHealingCore(this IServiceCollection services, Action<ISelfHealingBuilder>? configure = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         var builder = new SelfHealingBuilder(services);
@@ -95,6 +111,7 @@ public static class SelfHealingServiceCollectionExtensions
             : SelfHealingInstrumentation.Shared);
 
         services.AddSingleton(new DeclaredCircuitBreakers());
+        services.AddSingleton(new SelfHealingFeatures());
 
         AddSectionOptions<EventHubOptions, EventHubOptionsValidator>(services, EventHubOptionsValidator.Section);
         services.TryAddSingleton(sp => new EventHub(
@@ -115,12 +132,6 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
             sp.GetRequiredService<SelfHealingInstrumentation>(),
             sp.GetService<IConfiguration>()));
-
-        services.AddHealthChecks().Add(new HealthCheckRegistration(
-            HealthMonitorHealthCheckName,
-            sp => new HealthMonitorHealthCheck(sp.GetRequiredService<HealthMonitor>()),
-            failureStatus: null,
-            tags: [HealthCheckTag, HealthMonitor.OwnCheckTag]));
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             CircuitBreakersHealthCheckName,
             sp => new CircuitBreakerHealthCheck(sp.GetRequiredService<CircuitBreakerRegistry>()),
@@ -131,78 +142,12 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetRequiredService<IOptions<HealthCheckServiceOptions>>(),
             sp.GetRequiredService<IServiceScopeFactory>(),
             sp.GetRequiredService<TimeProvider>()));
-
-        AddSectionOptions<MetricsCollectorOptions, MetricsCollectorOptionsValidator>(services, MetricsCollectorOptionsValidator.Section);
-        services.TryAddSingleton(sp => new MetricsCollector(
-            sp.GetRequiredService<IOptions<MetricsCollectorOptions>>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IEventHub>(),
-            sp.GetService<ILogger<MetricsCollector>>(),
-            sp.GetRequiredService<SelfHealingInstrumentation>()));
-        services.TryAddSingleton<IMetricsCollector>(sp => sp.GetRequiredService<MetricsCollector>());
-
-        AddSectionOptions<HealthMonitorOptions, HealthMonitorOptionsValidator>(services, HealthMonitorOptionsValidator.Section);
-        services.TryAddSingleton(sp =>
-        {
-            var monitor = new HealthMonitor(
-                sp.GetRequiredService<IOptions<HealthMonitorOptions>>(),
-                sp.GetRequiredService<IOptions<HealthCheckServiceOptions>>(),
-                sp.GetRequiredService<IServiceScopeFactory>(),
-                sp.GetRequiredService<TimeProvider>(),
-                sp.GetRequiredService<IEventHub>(),
-                sp.GetService<ILogger<HealthMonitor>>(),
-                sp.GetRequiredService<IMetricsCollector>(),
-                sp.GetServices<HealthAlertSinkRegistration>());
-            sp.GetRequiredService<SelfHealingInstrumentation>().Track(monitor);
-            return monitor;
-        });
-        HealthBuilderExtensions.AddComponentHealthChecks(services);
-
         services.TryAddSingleton<IStateStore, InMemoryStateStore>();
-        AddSectionOptions<AdaptiveConfigOptions, AdaptiveConfigOptionsValidator>(services, AdaptiveConfigOptionsValidator.Section);
-        services.TryAddSingleton(sp => new AdaptiveConfigManager(
-            sp.GetRequiredService<IOptions<AdaptiveConfigOptions>>(),
-            sp.GetServices<ParameterDefinition>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IEventHub>(),
-            sp.GetRequiredService<IStateStore>(),
-            sp.GetService<IConfiguration>(),
-            sp.GetRequiredService<HealthMonitor>(),
-            sp.GetRequiredService<IMetricsCollector>(),
-            sp.GetService<ILogger<AdaptiveConfigManager>>())
-        {
-            Instrumentation = sp.GetRequiredService<SelfHealingInstrumentation>(),
-        });
-        AddSectionOptions<RecoveryOptions, RecoveryOptionsValidator>(services, RecoveryOptionsValidator.Section);
-        services.TryAddSingleton(sp => new RecoveryManager(
-            sp.GetRequiredService<IOptionsMonitor<RecoveryOptions>>(),
-            sp.GetRequiredService<HealthMonitor>(),
-            sp.GetRequiredService<IEventHub>(),
-            sp.GetRequiredService<IStateStore>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp,
-            sp.GetServices<HealableComponentRegistration>(),
-            sp.GetService<IRecoveryApprovalGate>(),
-            sp.GetServices<IIncidentSink>(),
-            sp.GetService<ILogger<RecoveryManager>>(),
-            sp.GetRequiredService<AdaptiveConfigManager>(),
-            sp.GetService<IRecoveryLeases>())
-        {
-            Instrumentation = sp.GetRequiredService<SelfHealingInstrumentation>(),
-        });
-        services.TryAddSingleton(sp => new SelfHealingSystem(
-            sp.GetRequiredService<HealthMonitor>(),
-            sp.GetRequiredService<RecoveryManager>(),
-            sp.GetRequiredService<CircuitBreakerRegistry>()));
-        services.TryAddSingleton<ISelfHealing>(sp => sp.GetRequiredService<SelfHealingSystem>());
 
-        // Hosted services stop in reverse order: recovery, the monitor and the collector (added last) stop and
-        // report their last events before the hub completes; recovery stops before the monitor it relies on.
+        // One hosted service starts the features that are on, in a fixed order whatever order they were added in
+        // (adaptive configuration first, so restored values are in force; recovery last), and stops them in reverse
+        // before it completes the hub, so their last events are delivered.
         services.AddHostedService<SelfHealingHostedService>();
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<AdaptiveConfigManager>()); // tuned values first
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<MetricsCollector>());
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<HealthMonitor>());
-        services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<RecoveryManager>());
     }
 
     /// <summary>
@@ -232,7 +177,7 @@ public static class SelfHealingServiceCollectionExtensions
 
     // Options of a single component: validated at start, bound from their section when the app has configuration,
     // and seen anew by IOptionsMonitor when the configuration reloads.
-    private static void AddSectionOptions<TOptions, TValidator>(IServiceCollection services, string section)
+    internal static void AddSectionOptions<TOptions, TValidator>(IServiceCollection services, string section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
     {

@@ -34,6 +34,7 @@ public static class SupervisionBuilderExtensions
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(configure);
         ComponentNames.ThrowIfInvalid(name, nameof(name));
+        builder.AddRecovery();
         IServiceCollection services = builder.Services;
         SupervisorDefinition[] declared = [.. services
             .Where(d => d.ServiceType == typeof(SupervisorDefinition) && !d.IsKeyedService)

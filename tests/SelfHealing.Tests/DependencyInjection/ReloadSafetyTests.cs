@@ -72,8 +72,8 @@ public sealed class ReloadSafetyTests
         Action reload = configuration.Reload;
 
         reload.Should().NotThrow();
-        host.Services.GetRequiredService<IOptionsMonitor<RecoveryOptions>>().CurrentValue.Should().BeSameAs(recoveryBefore);
-        host.Services.GetRequiredService<IOptionsMonitor<MetricsCollectorOptions>>().CurrentValue.Should().BeSameAs(metricsBefore);
+        host.Services.GetRequiredService<IOptionsMonitor<RecoveryOptions>>().CurrentValue.Should().BeEquivalentTo(recoveryBefore, "the refused reload leaves the values in force (the instance may be the one IOptions<T> built)");
+        host.Services.GetRequiredService<IOptionsMonitor<MetricsCollectorOptions>>().CurrentValue.Should().BeEquivalentTo(metricsBefore, "the refused reload leaves the values in force");
         Func<Task> detect = async () => await host.Services.GetRequiredService<ISelfHealing>().DetectAnomalyAsync("payments");
         await detect.Should().NotThrowAsync("an invalid reload does not break unrelated calls");
         logs.GetSnapshot().Where(r => r.Id.Id == 1101).Select(r => r.Message).Should().Contain(m => m.Contains("SelfHealing:Recovery:TriggerLevel is 'Worst'; allowed: one of Healthy, Degraded, Critical, Failed"))
