@@ -8,7 +8,7 @@ public enum ClusterTransport
 
     /// <summary>
     /// Connections made by <see cref="CoordinationOptions.Connections"/> (ASP.NET Core connection abstractions), for
-    /// example <see cref="InProcessClusterNetwork"/> in tests, or a tunnel.
+    /// example the in-process network of the SelfHealing.Coordination.Testing package in tests, or a tunnel.
     /// </summary>
     Custom = 1,
 }

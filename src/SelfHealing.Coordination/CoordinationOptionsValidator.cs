@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace SelfHealing.Coordination;
 
 /// <summary>Validates <see cref="CoordinationOptions"/>; each message names the key, the value and what is allowed.</summary>
-public sealed class CoordinationOptionsValidator : IValidateOptions<CoordinationOptions>
+internal sealed class CoordinationOptionsValidator : IValidateOptions<CoordinationOptions>
 {
     /// <summary>The configuration section the options bind to.</summary>
     public const string Section = "SelfHealing:Coordination";

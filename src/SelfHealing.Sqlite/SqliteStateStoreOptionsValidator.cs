@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace SelfHealing.Sqlite;
 
 /// <summary>Validates <see cref="SqliteStateStoreOptions"/>; each message names the key, the value and what is allowed.</summary>
-public sealed class SqliteStateStoreOptionsValidator : IValidateOptions<SqliteStateStoreOptions>
+internal sealed class SqliteStateStoreOptionsValidator : IValidateOptions<SqliteStateStoreOptions>
 {
     /// <summary>The configuration section the options bind to.</summary>
     public const string Section = "SelfHealing:Sqlite";

@@ -1,3 +1,4 @@
+using SelfHealing.Coordination.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SelfHealing.Configuration;
 using SelfHealing.Coordination.Tests.TestSupport;

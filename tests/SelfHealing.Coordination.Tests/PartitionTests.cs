@@ -1,3 +1,4 @@
+using SelfHealing.Coordination.Testing;
 using SelfHealing.Coordination.Tests.TestSupport;
 using SelfHealing.Health;
 using SelfHealing.Tests.TestSupport;

@@ -6,7 +6,7 @@ namespace SelfHealing.CircuitBreakers;
 /// Validates <see cref="CircuitBreakerOptions"/>. Each message names the configuration key, the value and
 /// the allowed range, for example <c>SelfHealing:CircuitBreakers:payments:FailureRatio is 1.5; allowed: greater than 0 and at most 1.</c>
 /// </summary>
-public sealed class CircuitBreakerOptionsValidator : IValidateOptions<CircuitBreakerOptions>
+internal sealed class CircuitBreakerOptionsValidator : IValidateOptions<CircuitBreakerOptions>
 {
     /// <inheritdoc />
     public ValidateOptionsResult Validate(string? name, CircuitBreakerOptions options)

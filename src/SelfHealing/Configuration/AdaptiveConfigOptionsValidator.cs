@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace SelfHealing.Configuration;
 
 /// <summary>Validates <see cref="AdaptiveConfigOptions"/>; each message names the key, the value and what is allowed.</summary>
-public sealed class AdaptiveConfigOptionsValidator : IValidateOptions<AdaptiveConfigOptions>
+internal sealed class AdaptiveConfigOptionsValidator : IValidateOptions<AdaptiveConfigOptions>
 {
     /// <summary>The configuration section the options bind to.</summary>
     internal const string Section = "SelfHealing:Configuration";

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace SelfHealing.Events;
 
 /// <summary>Validates <see cref="EventHubOptions"/>; each message names the key, the value and the allowed range.</summary>
-public sealed class EventHubOptionsValidator : IValidateOptions<EventHubOptions>
+internal sealed class EventHubOptionsValidator : IValidateOptions<EventHubOptions>
 {
     private const int MaxCapacity = 1 << 20;
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace SelfHealing.Health;
 
 /// <summary>Validates <see cref="HealthMonitorOptions"/>; each message names the key, the value and the allowed range.</summary>
-public sealed class HealthMonitorOptionsValidator : IValidateOptions<HealthMonitorOptions>
+internal sealed class HealthMonitorOptionsValidator : IValidateOptions<HealthMonitorOptions>
 {
     /// <summary>The configuration section the options bind to.</summary>
     internal const string Section = "SelfHealing:Health";

@@ -4,7 +4,7 @@ using SelfHealing.Metrics.Storage;
 namespace SelfHealing.Metrics;
 
 /// <summary>Validates <see cref="MetricsCollectorOptions"/>; each message names the key, the value and the allowed range.</summary>
-public sealed class MetricsCollectorOptionsValidator : IValidateOptions<MetricsCollectorOptions>
+internal sealed class MetricsCollectorOptionsValidator : IValidateOptions<MetricsCollectorOptions>
 {
     /// <summary>The configuration section the options bind to.</summary>
     internal const string Section = "SelfHealing:Metrics";

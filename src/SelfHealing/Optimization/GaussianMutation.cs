@@ -5,7 +5,7 @@ namespace SelfHealing.Optimization;
 /// step); booleans flip; categorical genes draw another option.
 /// </summary>
 /// <param name="scale">The step's standard deviation as a share of the gene's range.</param>
-public sealed class GaussianMutation(double scale = 0.1) : NumericMutation
+internal sealed class GaussianMutation(double scale = 0.1) : NumericMutation
 {
     /// <summary>Gets the step's standard deviation as a share of the gene's range.</summary>
     public double Scale { get; } = scale > 0 ? scale : throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be positive.");

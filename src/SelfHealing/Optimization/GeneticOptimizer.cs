@@ -27,19 +27,13 @@ public sealed class GeneticOptimizer
     /// <summary>Creates an optimizer.</summary>
     /// <param name="genes">The genes, in chromosome order; names must be unique.</param>
     /// <param name="fitness">Evaluates a chromosome; higher is better. May run several at once.</param>
-    /// <param name="options">The options; defaults when <see langword="null"/>.</param>
-    /// <param name="selection">Default <see cref="TournamentSelection"/> of 3.</param>
-    /// <param name="crossover">Default <see cref="SimulatedBinaryCrossover"/>.</param>
-    /// <param name="mutation">Default <see cref="PolynomialMutation"/>.</param>
+    /// <param name="options">The options (also the operators: <see cref="GeneticOptimizerOptions.Selection"/>, <see cref="GeneticOptimizerOptions.Crossover"/>, <see cref="GeneticOptimizerOptions.Mutation"/>); defaults when <see langword="null"/>.</param>
     /// <param name="constraints">Rules beyond the genes' bounds.</param>
     /// <exception cref="ArgumentException">No gene, two genes of one name, or an option out of range (each named).</exception>
     public GeneticOptimizer(
         IEnumerable<GeneDefinition> genes,
         Func<Chromosome, CancellationToken, ValueTask<double>> fitness,
         GeneticOptimizerOptions? options = null,
-        ISelection? selection = null,
-        ICrossover? crossover = null,
-        IMutation? mutation = null,
         IEnumerable<ChromosomeConstraint>? constraints = null)
     {
         ArgumentNullException.ThrowIfNull(genes);
@@ -58,9 +52,9 @@ public sealed class GeneticOptimizer
         _options = (options ?? new GeneticOptimizerOptions()).Copy();
         _options.ThrowIfInvalid();
         _fitness = fitness;
-        _selection = selection ?? new TournamentSelection();
-        _crossover = crossover ?? new SimulatedBinaryCrossover();
-        _mutation = mutation ?? new PolynomialMutation();
+        _selection = GeneticOperators.Selection(_options);
+        _crossover = GeneticOperators.Crossover(_options);
+        _mutation = GeneticOperators.Mutation(_options);
         _constraints = [.. constraints ?? []];
         _random = _options.Seed is { } seed ? new Random(seed) : new Random();
     }

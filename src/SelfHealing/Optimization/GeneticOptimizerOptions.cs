@@ -49,6 +49,38 @@ public sealed class GeneticOptimizerOptions
     /// <value>Default the processor count; allowed 1 to 1,024.</value>
     public int MaxParallelism { get; set; } = Environment.ProcessorCount;
 
+    /// <summary>Gets or sets how parents are chosen.</summary>
+    /// <value>Default <see cref="GeneticSelection.Tournament"/>.</value>
+    public GeneticSelection Selection { get; set; } = GeneticSelection.Tournament;
+
+    /// <summary>Gets or sets how many chromosomes enter each tournament (<see cref="GeneticSelection.Tournament"/>); more is greedier.</summary>
+    /// <value>Default 3; allowed 1 to <see cref="PopulationSize"/>.</value>
+    public int TournamentSize { get; set; } = 3;
+
+    /// <summary>Gets or sets the selection pressure of <see cref="GeneticSelection.Rank"/>: the best's expected number of picks.</summary>
+    /// <value>Default 1.5; allowed 1 (none) to 2.</value>
+    public double RankPressure { get; set; } = 1.5;
+
+    /// <summary>Gets or sets how parents are crossed.</summary>
+    /// <value>Default <see cref="GeneticCrossover.SimulatedBinary"/>.</value>
+    public GeneticCrossover Crossover { get; set; } = GeneticCrossover.SimulatedBinary;
+
+    /// <summary>Gets or sets the distribution index of <see cref="GeneticCrossover.SimulatedBinary"/>: higher keeps children nearer their parents.</summary>
+    /// <value>Default 15; allowed 0.1 to 1,000.</value>
+    public double CrossoverEta { get; set; } = 15;
+
+    /// <summary>Gets or sets how numeric genes move when they mutate.</summary>
+    /// <value>Default <see cref="GeneticMutation.Polynomial"/>.</value>
+    public GeneticMutation Mutation { get; set; } = GeneticMutation.Polynomial;
+
+    /// <summary>Gets or sets the distribution index of <see cref="GeneticMutation.Polynomial"/>: higher makes smaller steps.</summary>
+    /// <value>Default 20; allowed 0.1 to 1,000.</value>
+    public double MutationEta { get; set; } = 20;
+
+    /// <summary>Gets or sets the standard deviation of a <see cref="GeneticMutation.Gaussian"/> step, as a share of the gene's range.</summary>
+    /// <value>Default 0.1; allowed 0.001 to 1.</value>
+    public double MutationScale { get; set; } = 0.1;
+
     internal void ThrowIfInvalid()
     {
         var errors = new OptionErrors("");
@@ -59,6 +91,14 @@ public sealed class GeneticOptimizerOptions
         errors.Range(nameof(MaxGenerations), MaxGenerations, 1, 1_000_000);
         errors.Range(nameof(StagnationGenerations), StagnationGenerations, 1, 1_000_000);
         errors.Range(nameof(MaxParallelism), MaxParallelism, 1, 1024);
+        errors.Defined(nameof(Selection), Selection);
+        errors.Range(nameof(TournamentSize), TournamentSize, 1, Math.Max(1, PopulationSize));
+        errors.Range(nameof(RankPressure), RankPressure, 1, 2);
+        errors.Defined(nameof(Crossover), Crossover);
+        errors.Range(nameof(CrossoverEta), CrossoverEta, 0.1, 1000);
+        errors.Defined(nameof(Mutation), Mutation);
+        errors.Range(nameof(MutationEta), MutationEta, 0.1, 1000);
+        errors.Range(nameof(MutationScale), MutationScale, 0.001, 1);
         if (TargetFitness is { } target && !double.IsFinite(target))
         {
             errors.Add(nameof(TargetFitness), target, "a finite number");

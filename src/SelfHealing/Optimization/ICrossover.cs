@@ -1,7 +1,7 @@
 namespace SelfHealing.Optimization;
 
 /// <summary>Combines two parents into two children.</summary>
-public interface ICrossover
+internal interface ICrossover
 {
     /// <summary>Fills the children from the parents.</summary>
     /// <param name="genes">The genes' definitions.</param>

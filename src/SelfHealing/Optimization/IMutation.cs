@@ -1,7 +1,7 @@
 namespace SelfHealing.Optimization;
 
 /// <summary>Changes a child's genes at random.</summary>
-public interface IMutation
+internal interface IMutation
 {
     /// <summary>Mutates each gene with probability <paramref name="rate"/>.</summary>
     /// <param name="genes">The genes' definitions.</param>

@@ -1,7 +1,7 @@
 namespace SelfHealing.Optimization;
 
 /// <summary>Chooses a parent from a population whose fitness is known.</summary>
-public interface ISelection
+internal interface ISelection
 {
     /// <summary>Chooses one.</summary>
     /// <param name="population">The population, best first.</param>

@@ -4,7 +4,7 @@ namespace SelfHealing.Optimization;
 /// A base for mutations that differ in how they move numbers: each gene mutates with the given probability;
 /// booleans flip, categorical genes draw another option, and numbers move by <see cref="MoveNumber"/>.
 /// </summary>
-public abstract class NumericMutation : IMutation
+internal abstract class NumericMutation : IMutation
 {
     /// <inheritdoc />
     public void Mutate(IReadOnlyList<GeneDefinition> genes, Span<double> values, double rate, Random random)

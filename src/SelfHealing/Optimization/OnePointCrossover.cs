@@ -1,7 +1,7 @@
 namespace SelfHealing.Optimization;
 
 /// <summary>Genes up to a random point from one parent, the rest from the other.</summary>
-public sealed class OnePointCrossover : ICrossover
+internal sealed class OnePointCrossover : ICrossover
 {
     /// <inheritdoc />
     public void Cross(IReadOnlyList<GeneDefinition> genes, ReadOnlySpan<double> first, ReadOnlySpan<double> second, Span<double> firstChild, Span<double> secondChild, Random random)

@@ -5,7 +5,7 @@ namespace SelfHealing.Optimization;
 /// <see cref="Eta"/>; whole numbers move at least one step); booleans flip; categorical genes draw another option.
 /// </summary>
 /// <param name="eta">The distribution index; 20 is usual.</param>
-public sealed class PolynomialMutation(double eta = 20) : NumericMutation
+internal sealed class PolynomialMutation(double eta = 20) : NumericMutation
 {
     /// <summary>Gets the distribution index.</summary>
     public double Eta { get; } = eta > 0 ? eta : throw new ArgumentOutOfRangeException(nameof(eta), eta, "The distribution index must be positive.");

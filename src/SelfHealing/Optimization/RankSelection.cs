@@ -2,7 +2,7 @@ namespace SelfHealing.Optimization;
 
 /// <summary>Linear ranking: the best is drawn <see cref="Pressure"/> times as often as the average one.</summary>
 /// <param name="pressure">From 1 (uniform) to 2 (the worst is never drawn).</param>
-public sealed class RankSelection(double pressure = 1.5) : ISelection
+internal sealed class RankSelection(double pressure = 1.5) : ISelection
 {
     /// <summary>Gets the selection pressure.</summary>
     public double Pressure { get; } = pressure is >= 1 and <= 2 ? pressure : throw new ArgumentOutOfRangeException(nameof(pressure), pressure, "The pressure must be from 1 to 2.");

@@ -1,7 +1,7 @@
 namespace SelfHealing.Optimization;
 
 /// <summary>Fitness-proportional choice (fitness shifted so the worst weighs a little above zero).</summary>
-public sealed class RouletteSelection : ISelection
+internal sealed class RouletteSelection : ISelection
 {
     /// <inheritdoc />
     public int Choose(IReadOnlyList<Chromosome> population, Random random)

@@ -5,7 +5,7 @@ namespace SelfHealing.Optimization;
 /// binary strings would, tighter for a larger <see cref="Eta"/>); other genes cross uniformly.
 /// </summary>
 /// <param name="eta">The distribution index; 2 to 20 are usual.</param>
-public sealed class SimulatedBinaryCrossover(double eta = 15) : ICrossover
+internal sealed class SimulatedBinaryCrossover(double eta = 15) : ICrossover
 {
     /// <summary>Gets the distribution index.</summary>
     public double Eta { get; } = eta > 0 ? eta : throw new ArgumentOutOfRangeException(nameof(eta), eta, "The distribution index must be positive.");

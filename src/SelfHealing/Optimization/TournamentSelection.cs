@@ -2,7 +2,7 @@ namespace SelfHealing.Optimization;
 
 /// <summary>The best of <see cref="Size"/> chromosomes drawn at random.</summary>
 /// <param name="size">How many are drawn; at least 1.</param>
-public sealed class TournamentSelection(int size = 3) : ISelection
+internal sealed class TournamentSelection(int size = 3) : ISelection
 {
     /// <summary>Gets how many are drawn.</summary>
     public int Size { get; } = size >= 1 ? size : throw new ArgumentOutOfRangeException(nameof(size), size, "A tournament needs at least 1 entrant.");

@@ -1,7 +1,7 @@
 namespace SelfHealing.Optimization;
 
 /// <summary>Each gene from either parent with equal chance (the other child takes the other parent's).</summary>
-public sealed class UniformCrossover : ICrossover
+internal sealed class UniformCrossover : ICrossover
 {
     /// <inheritdoc />
     public void Cross(IReadOnlyList<GeneDefinition> genes, ReadOnlySpan<double> first, ReadOnlySpan<double> second, Span<double> firstChild, Span<double> secondChild, Random random)

@@ -4,7 +4,7 @@ using SelfHealing.Health;
 namespace SelfHealing.Recovery;
 
 /// <summary>Validates <see cref="RecoveryOptions"/>; each message names the key, the value and what is allowed.</summary>
-public sealed class RecoveryOptionsValidator : IValidateOptions<RecoveryOptions>
+internal sealed class RecoveryOptionsValidator : IValidateOptions<RecoveryOptions>
 {
     /// <summary>The configuration section the options bind to.</summary>
     internal const string Section = "SelfHealing:Recovery";

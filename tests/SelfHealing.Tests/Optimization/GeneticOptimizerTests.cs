@@ -167,6 +167,51 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
         wrong.Should().Throw<ArgumentException>().WithMessage("A kept population needs chromosomes of 3 genes with finite fitness.*");
     }
 
+    [Theory]
+    [InlineData(GeneticSelection.Tournament, GeneticCrossover.SimulatedBinary, GeneticMutation.Polynomial)]
+    [InlineData(GeneticSelection.Roulette, GeneticCrossover.Uniform, GeneticMutation.Gaussian)]
+    [InlineData(GeneticSelection.Rank, GeneticCrossover.OnePoint, GeneticMutation.Polynomial)]
+    public async Task The_options_choose_the_operators_and_each_choice_optimizes(GeneticSelection selection, GeneticCrossover crossover, GeneticMutation mutation)
+    {
+        var options = new GeneticOptimizerOptions
+        {
+            Seed = 11, MaxGenerations = 40, StagnationGenerations = 1000,
+            Selection = selection, TournamentSize = 4, RankPressure = 1.8,
+            Crossover = crossover, CrossoverEta = 5, Mutation = mutation, MutationEta = 10, MutationScale = 0.2,
+        };
+        GeneticOperators.Selection(options).Should().BeOfType(selection switch
+        {
+            GeneticSelection.Roulette => typeof(RouletteSelection),
+            GeneticSelection.Rank => typeof(RankSelection),
+            _ => typeof(TournamentSelection),
+        });
+        GeneticOperators.Crossover(options).GetType().Name.Should().Be(crossover + "Crossover");
+        GeneticOperators.Mutation(options).GetType().Name.Should().Be(mutation + "Mutation");
+        (GeneticOperators.Selection(options) as TournamentSelection)?.Size.Should().Be(4);
+        (GeneticOperators.Selection(options) as RankSelection)?.Pressure.Should().Be(1.8);
+        (GeneticOperators.Crossover(options) as SimulatedBinaryCrossover)?.Eta.Should().Be(5);
+        (GeneticOperators.Mutation(options) as GaussianMutation)?.Scale.Should().Be(0.2);
+
+        var optimizer = new GeneticOptimizer(Reals(3, 5.12), c => TestFunctions.Sphere(c.Genes), options);
+        await optimizer.EvolveAsync();
+        double first = optimizer.Best!.Fitness;
+        OptimizationResult result = await optimizer.RunAsync();
+        result.Best.Fitness.Should().BeGreaterThan(first, "forty generations improve on the first");
+    }
+
+    [Fact]
+    public void Bad_operator_settings_are_refused_naming_each()
+    {
+        Action bad = () => _ = new GeneticOptimizer(Reals(2, 1), _ => 0, new GeneticOptimizerOptions
+        {
+            Selection = (GeneticSelection)7, TournamentSize = 0, RankPressure = 3, CrossoverEta = 0, Mutation = (GeneticMutation)9, MutationScale = 2,
+        });
+        bad.Should().Throw<ArgumentException>().Which.Message.Should()
+            .Contain("Selection is 7; allowed: Tournament, Roulette, Rank").And.Contain("TournamentSize is 0; allowed: 1 to 50")
+            .And.Contain("RankPressure is 3; allowed: 1 to 2").And.Contain("CrossoverEta is 0; allowed: 0.1 to 1,000")
+            .And.Contain("Mutation is 9; allowed: Polynomial, Gaussian").And.Contain("MutationScale is 2; allowed: 0.001 to 1");
+    }
+
     [Fact]
     public void Bad_settings_are_refused_naming_each()
     {

@@ -4,7 +4,7 @@ using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace SelfHealing.Coordination;
+namespace SelfHealing.Coordination.Testing;
 
 /// <summary>
 /// A network inside one process for <see cref="ClusterTransport.Custom"/>: nodes connect through in-memory pipes, and a
