@@ -21,7 +21,7 @@ namespace SelfHealing.Configuration;
 /// reaches the app's <c>IOptionsMonitor&lt;T&gt;</c> through <see cref="AdaptiveConfigurationSource"/>, and is kept
 /// in a bounded history for rollback and in the <see cref="IStateStore"/> (restored at start).
 /// </summary>
-public sealed partial class AdaptiveConfigManager : IHostedService
+public sealed partial class AdaptiveConfigManager : IHostedService, IConfigurationVersions
 {
     private static readonly string[] SourceTagValues = ["static", "manual", "optimizer", "rollback", "recovery", "cluster"];
 
@@ -41,7 +41,7 @@ public sealed partial class AdaptiveConfigManager : IHostedService
     private readonly IStateStore? _store;
     private readonly StoreWriter? _writer;
     private readonly IConfiguration? _configuration;
-    private readonly HealthMonitor? _monitor;
+    private readonly IHealthView? _monitor;
     private readonly IMetricsCollector? _collector;
     private readonly ILogger _logger;
     private AdaptiveConfigurationProvider? _provider;
@@ -68,6 +68,21 @@ public sealed partial class AdaptiveConfigManager : IHostedService
         HealthMonitor? monitor = null,
         IMetricsCollector? collector = null,
         ILogger<AdaptiveConfigManager>? logger = null)
+        : this(options, parameters, timeProvider, hub, store, configuration, (IHealthView?)monitor, collector, logger)
+    {
+    }
+
+    /// <summary>Creates a manager whose guarded applies watch any health view (the seam tests use).</summary>
+    internal AdaptiveConfigManager(
+        IOptions<AdaptiveConfigOptions> options,
+        IEnumerable<ParameterDefinition> parameters,
+        TimeProvider timeProvider,
+        IEventHub? hub,
+        IStateStore? store,
+        IConfiguration? configuration,
+        IHealthView? monitor,
+        IMetricsCollector? collector,
+        ILogger<AdaptiveConfigManager>? logger)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(parameters);

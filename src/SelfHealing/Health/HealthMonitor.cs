@@ -21,7 +21,7 @@ namespace SelfHealing.Health;
 /// will breach a threshold within the horizon are alerted before the breach and published as
 /// <see cref="BreachPredicted"/>. Registered and started by <c>AddSelfHealing()</c>.
 /// </summary>
-public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable, IDisposable, IHealthLevelSource
+public sealed partial class HealthMonitor : IHostedService, IAsyncDisposable, IDisposable, IHealthLevelSource, IHealthView
 {
     /// <summary>The tag of health checks the monitor does not run: its own views, which would otherwise watch themselves.</summary>
     public const string OwnCheckTag = "selfhealing-monitor";

@@ -37,7 +37,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
     public const string ComponentTag = "component";
 
     private readonly IOptionsMonitor<RecoveryOptions> _optionsMonitor;
-    private readonly HealthMonitor _monitor;
+    private readonly IHealthView _monitor;
     private readonly IEventHub _hub;
     private readonly IStateStore _store;
     private readonly TimeProvider _time;
@@ -58,7 +58,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
     private readonly RecentEvents _recent = new(4096);
     private readonly CancellationTokenSource _stopping = new();
     private readonly StoreWriter _writer;
-    private readonly AdaptiveConfigManager? _configuration;
+    private readonly IConfigurationVersions? _configuration;
     private Dictionary<string, Healable> _components = new(StringComparer.Ordinal);
     private RecoveryOptions _options;
     private EventSubscription? _subscription;
@@ -99,6 +99,24 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
         ILogger<RecoveryManager>? logger = null,
         AdaptiveConfigManager? configuration = null,
         IRecoveryLeases? leases = null)
+        : this(options, (IHealthView)monitor, hub, store, timeProvider, services, components, approval, sinks, logger, (IConfigurationVersions?)configuration, leases)
+    {
+    }
+
+    /// <summary>Creates a manager over the seams it uses (a health view, configuration versions), so it can be tested alone.</summary>
+    internal RecoveryManager(
+        IOptionsMonitor<RecoveryOptions> options,
+        IHealthView monitor,
+        IEventHub hub,
+        IStateStore store,
+        TimeProvider timeProvider,
+        IServiceProvider services,
+        IEnumerable<HealableComponentRegistration> components,
+        IRecoveryApprovalGate? approval,
+        IEnumerable<IIncidentSink>? sinks,
+        ILogger<RecoveryManager>? logger,
+        IConfigurationVersions? configuration,
+        IRecoveryLeases? leases)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(monitor);
