@@ -9,6 +9,7 @@ namespace SelfHealing.Tests.Metrics;
 public sealed class MetricsCollectorMemoryTests(ITestOutputHelper output)
 {
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task A_thousand_series_at_one_second_buckets_over_fifteen_minutes_stay_under_fifty_megabytes()
     {
         // Storage alone: the anomaly detectors' state is measured by the test below.

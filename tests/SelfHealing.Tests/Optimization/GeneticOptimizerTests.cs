@@ -224,6 +224,7 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Slow")]
     public async Task On_the_standard_functions_the_optimizer_beats_random_search_with_the_same_budget()
     {
         const int Seeds = 20;
