@@ -7,7 +7,8 @@ namespace SelfHealing.Benchmarks;
 /// measures elections and replication of a real cluster instead, <c>failover [rounds] [requestTimeoutMs]</c> times a new
 /// leader after the leader's process is killed or paused, <c>anomaly &lt;folder&gt;</c> scores the anomaly detector
 /// on a labelled corpus, <c>outage [--short]</c> replays a dependency's outages against the README's quick start, and
-/// <c>supervision [--restarts N] [--cycles N]</c> times worker restarts and kills a checkpointing process N times.
+/// <c>supervision [--restarts N] [--cycles N]</c> times worker restarts and kills a checkpointing process N times, and
+/// <c>optimizer [--seeds N]</c> compares the optimizer engines on the standard functions.
 /// </summary>
 public static class Program
 {
@@ -34,6 +35,12 @@ public static class Program
         if (args is ["anomaly", ..])
         {
             Environment.ExitCode = Anomaly.AnomalyBenchmark.Run(args);
+            return;
+        }
+
+        if (args is ["optimizer", ..])
+        {
+            Environment.ExitCode = await Optimization.OptimizerBenchmark.RunAsync(args);
             return;
         }
 

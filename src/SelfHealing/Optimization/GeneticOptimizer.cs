@@ -36,19 +36,8 @@ public sealed class GeneticOptimizer
         GeneticOptimizerOptions? options = null,
         IEnumerable<ChromosomeConstraint>? constraints = null)
     {
-        ArgumentNullException.ThrowIfNull(genes);
         ArgumentNullException.ThrowIfNull(fitness);
-        _genes = [.. genes];
-        if (_genes.Length == 0)
-        {
-            throw new ArgumentException("The optimizer needs at least one gene.", nameof(genes));
-        }
-
-        if (_genes.GroupBy(g => g.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
-        {
-            throw new ArgumentException($"The gene '{twice.Key}' is defined twice; allowed: once.", nameof(genes));
-        }
-
+        _genes = GeneSet.Checked(genes, nameof(genes));
         _options = (options ?? new GeneticOptimizerOptions()).Copy();
         _options.ThrowIfInvalid();
         _fitness = fitness;
@@ -64,7 +53,7 @@ public sealed class GeneticOptimizer
     /// <param name="fitness">Evaluates a chromosome; higher is better.</param>
     /// <param name="options">The options.</param>
     public GeneticOptimizer(IEnumerable<GeneDefinition> genes, Func<Chromosome, double> fitness, GeneticOptimizerOptions? options = null)
-        : this(genes, Wrap(fitness), options)
+        : this(genes, GeneSet.Wrap(fitness), options)
     {
     }
 
@@ -167,17 +156,7 @@ public sealed class GeneticOptimizer
     /// <summary>Decodes a chromosome into values by gene name (bool, long, double or the option's text).</summary>
     /// <param name="chromosome">The chromosome.</param>
     /// <returns>The values.</returns>
-    public IReadOnlyDictionary<string, object> Decode(Chromosome chromosome)
-    {
-        ArgumentNullException.ThrowIfNull(chromosome);
-        var values = new Dictionary<string, object>(StringComparer.Ordinal);
-        for (int i = 0; i < _genes.Length; i++)
-        {
-            values[_genes[i].Name] = _genes[i].Decode(chromosome.Genes[i]);
-        }
-
-        return values;
-    }
+    public IReadOnlyDictionary<string, object> Decode(Chromosome chromosome) => GeneSet.Decode(_genes, chromosome);
 
     /// <summary>
     /// The operators' part of a generation: elites copied (to be evaluated again when asked), then children bred
@@ -232,11 +211,6 @@ public sealed class GeneticOptimizer
         return (next, unevaluated);
     }
 
-    private static Func<Chromosome, CancellationToken, ValueTask<double>> Wrap(Func<Chromosome, double> fitness)
-    {
-        ArgumentNullException.ThrowIfNull(fitness);
-        return (c, _) => ValueTask.FromResult(fitness(c));
-    }
 
     // Genes into their domains, then each constraint's repair; genes into their domains again.
     private Chromosome Legalize(double[] values)

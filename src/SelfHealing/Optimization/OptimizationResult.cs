@@ -6,11 +6,17 @@ public enum TerminationReason
     /// <summary>It reached <see cref="GeneticOptimizerOptions.MaxGenerations"/>.</summary>
     Generations,
 
-    /// <summary>The best did not improve for <see cref="GeneticOptimizerOptions.StagnationGenerations"/>.</summary>
+    /// <summary>
+    /// The best did not improve for <see cref="GeneticOptimizerOptions.StagnationGenerations"/>; for a
+    /// <see cref="CmaEsOptimizer"/>, its last restart converged before the budget was spent.
+    /// </summary>
     Stagnation,
 
-    /// <summary>The best reached <see cref="GeneticOptimizerOptions.TargetFitness"/>.</summary>
+    /// <summary>The best reached the target fitness of the options.</summary>
     TargetFitness,
+
+    /// <summary>The evaluation budget (<see cref="CmaEsOptions.MaxEvaluations"/>) was spent.</summary>
+    Evaluations,
 }
 
 /// <summary>How a run ended.</summary>
