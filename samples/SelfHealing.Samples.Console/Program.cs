@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using SelfHealing;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.Events;
 using SelfHealing.Health;
@@ -48,6 +49,8 @@ MetricTimer callTime = metrics.Timer("sample.inventory.call");
 long started = time.GetTimestamp();
 string Elapsed() => $"{time.GetElapsedTime(started).TotalSeconds,5:0.0}s";
 
+ISelfHealing selfHealing = host.Services.GetRequiredService<ISelfHealing>();
+
 // Print every state change as it happens, from the event hub.
 using EventSubscription events = host.Services.GetRequiredService<IEventHub>().Subscribe("sample-console");
 Task printer = Task.Run(async () =>
@@ -61,6 +64,15 @@ Task printer = Task.Run(async () =>
         else if (e is HealthChanged health && health.Component == "inventory-service")
         {
             Console.WriteLine($"{Elapsed()}  ==> health of '{health.Component}' {health.PreviousLevel} -> {health.Level}: {health.Reason}");
+            if (health.Level >= HealthLevel.Critical)
+            {
+                // What the library knows about the component, joined into one diagnosis (the loop acts on the same).
+                Diagnosis? diagnosis = await selfHealing.DetectAnomalyAsync(health.Component);
+                Console.WriteLine(diagnosis is null
+                    ? $"{Elapsed()}  ==> diagnosis of '{health.Component}': no trouble any more"
+                    : $"{Elapsed()}  ==> diagnosis of '{health.Component}': {diagnosis.Kind}, root cause {diagnosis.RootCause}; evidence: "
+                        + string.Join("; ", diagnosis.Evidence.Select(x => $"{x.Source} {x.Subject}: {x.Detail}")));
+            }
         }
         else if (e is IncidentChanged { Incident: { Timeline.Count: > 0 } incident } && incident.Timeline[^1].Kind != "event")
         {
