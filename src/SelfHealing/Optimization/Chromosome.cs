@@ -23,6 +23,13 @@ public sealed class Chromosome
     /// <summary>How many evaluations the running mean spans at most: older ones fade, so a drifting fitness shows.</summary>
     internal const int MeanSpan = 3;
 
+    /// <summary>Sets the fitness to a re-measured estimate (the mean of <paramref name="evaluations"/> fresh evaluations).</summary>
+    internal void Estimate(double mean, int evaluations)
+    {
+        Fitness = mean;
+        Evaluations = evaluations;
+    }
+
     internal void Record(double fitness)
     {
         Evaluations++;

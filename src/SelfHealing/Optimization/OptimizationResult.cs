@@ -25,4 +25,12 @@ public enum TerminationReason
 /// <param name="Evaluations">How many fitness evaluations were made.</param>
 /// <param name="Reason">Why it stopped.</param>
 /// <param name="BestByGeneration">The best fitness after each generation (the first is the initial population's).</param>
-public sealed record OptimizationResult(Chromosome Best, int Generations, long Evaluations, TerminationReason Reason, IReadOnlyList<double> BestByGeneration);
+public sealed record OptimizationResult(Chromosome Best, int Generations, long Evaluations, TerminationReason Reason, IReadOnlyList<double> BestByGeneration)
+{
+    /// <summary>
+    /// Gets the standard error of <see cref="Best"/>'s fitness when it is a re-measured estimate (the mean of fresh
+    /// evaluations after a race between the top candidates, so not inflated by having been selected as the highest);
+    /// <see langword="null"/> when the fitness is the measurement it was selected by.
+    /// </summary>
+    public double? StandardError { get; init; }
+}

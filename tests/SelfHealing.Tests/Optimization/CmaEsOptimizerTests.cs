@@ -1,4 +1,5 @@
 using SelfHealing.Optimization;
+using SelfHealing.Tests.TestSupport;
 
 namespace SelfHealing.Tests.Optimization;
 
@@ -72,6 +73,34 @@ public sealed class CmaEsOptimizerTests
 
         seen.Should().OnlyContain(g => g[0] == Math.Round(g[0]) && g[0] >= 1 && g[0] <= 64 && (g[1] == 0 || g[1] == 1 || g[1] == 2) && g[2] >= 0 && g[2] <= 1);
         optimizer.Decode(result.Best).Should().Contain(new KeyValuePair<string, object>("pool", 32L)).And.Contain(new KeyValuePair<string, object>("mode", "batch"));
+    }
+
+    [Fact]
+    public async Task Under_noise_the_returned_fitness_is_a_fresh_estimate_not_the_luckiest_measurement()
+    {
+        const double Sigma = 5;
+        GeneDefinition[] genes = Reals(5, -5.12, 5.12);
+        var noise = new Random(1);
+        Func<Chromosome, double> noisy = c => TestFunctions.Sphere(c.Genes) + (Sigma * noise.Normal());
+
+        OptimizationResult raced = await new CmaEsOptimizer(genes, noisy, new CmaEsOptions { Seed = 2, MaxEvaluations = 20_000 }).RunAsync();
+        OptimizationResult single = await new CmaEsOptimizer(genes, noisy, new CmaEsOptions { Seed = 2, MaxEvaluations = 20_000, RaceCandidates = 0 }).RunAsync();
+
+        raced.StandardError.Should().BePositive();
+        Math.Abs(raced.Best.Fitness - TestFunctions.Sphere(raced.Best.Genes)).Should().BeLessThan(4 * raced.StandardError!.Value, "the race's estimate is unbiased");
+        raced.Best.Evaluations.Should().BeGreaterThan(1);
+        single.StandardError.Should().BeNull();
+        (single.Best.Fitness - TestFunctions.Sphere(single.Best.Genes)).Should().BeGreaterThan(Sigma, "the highest of thousands of noisy measurements is inflated by more than one noise deviation");
+    }
+
+    [Fact]
+    public async Task Without_noise_the_race_confirms_the_best_at_once()
+    {
+        OptimizationResult result = await new CmaEsOptimizer(Reals(5, -5.12, 5.12), c => TestFunctions.Sphere(c.Genes), new CmaEsOptions { Seed = 4, MaxEvaluations = 5_000 }).RunAsync();
+
+        result.StandardError.Should().Be(0);
+        result.Best.Fitness.Should().Be(TestFunctions.Sphere(result.Best.Genes));
+        result.Evaluations.Should().BeLessThan(5_000, "two rounds settle a race whose measurements never vary");
     }
 
     [Fact]
