@@ -8,19 +8,14 @@ namespace SelfHealing.Recovery;
 // things got worse, and what is learned from it.
 public sealed partial class RecoveryManager
 {
+    /// <summary>One attempt as the run planned it: the incident, the component, the plan and strategy, the attempt's number, its risk, the level before, the options then.</summary>
+    private readonly record struct PlannedAttempt(
+        IncidentRecord Record, Healable Target, RecoveryPlan Plan, RecoveryStrategy Strategy, int Number, RiskLevel Risk, HealthLevel Before, RecoveryOptions Options);
+
     // Checkpoint (risky actions, rollback on), act, verify, roll back if worse, learn.
-    private async Task<bool> AttemptCoreAsync(
-        IncidentRecord record,
-        Healable target,
-        RecoveryPlan plan,
-        RecoveryStrategy strategy,
-        int attempt,
-        RiskLevel risk,
-        HealthLevel before,
-        RecoveryOptions options,
-        Activity? span,
-        CancellationToken stopping)
+    private async Task<bool> AttemptCoreAsync(PlannedAttempt planned, Activity? span, CancellationToken stopping)
     {
+        (IncidentRecord record, Healable target, RecoveryPlan plan, RecoveryStrategy strategy, int attempt, RiskLevel risk, HealthLevel before, RecoveryOptions options) = planned;
         bool throughConfiguration = strategy == RecoveryStrategy.Reconfigure && ThroughConfiguration(plan);
         RecoveryLease? lease = null;
         if (target.SharedTarget is { } shared && _leases is not null && !throughConfiguration)

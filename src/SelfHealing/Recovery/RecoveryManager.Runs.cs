@@ -309,7 +309,7 @@ public sealed partial class RecoveryManager
                     return;
                 }
 
-                if (await AttemptAsync(record, target, plan, strategy, attempt, risk, before, options, stopping).ConfigureAwait(false))
+                if (await AttemptAsync(new PlannedAttempt(record, target, plan, strategy, attempt, risk, before, options), stopping).ConfigureAwait(false))
                 {
                     if (strategy == RecoveryStrategy.Fallback && record.Current.Attempts[^1].LeftTo is null)
                     {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using SelfHealing.Health;
 using SelfHealing.Telemetry;
 
 namespace SelfHealing.Recovery;
@@ -96,21 +95,12 @@ public sealed partial class RecoveryManager
     }
 
     // One attempt under its own span (when the incident is traced): the component's own spans nest under it.
-    private async Task<bool> AttemptAsync(
-        IncidentRecord record,
-        Healable target,
-        RecoveryPlan plan,
-        RecoveryStrategy strategy,
-        int attempt,
-        RiskLevel risk,
-        HealthLevel before,
-        RecoveryOptions options,
-        CancellationToken stopping)
+    private async Task<bool> AttemptAsync(PlannedAttempt planned, CancellationToken stopping)
     {
-        Activity? span = StartAttempt(record, target.Name, strategy, attempt);
+        Activity? span = StartAttempt(planned.Record, planned.Target.Name, planned.Strategy, planned.Number);
         try
         {
-            return await AttemptCoreAsync(record, target, plan, strategy, attempt, risk, before, options, span, stopping).ConfigureAwait(false);
+            return await AttemptCoreAsync(planned, span, stopping).ConfigureAwait(false);
         }
         finally
         {
