@@ -93,8 +93,9 @@ internal sealed class ClusterHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// Runs a cluster-wide action again while the cluster refuses it (an election under way, as on a starved machine),
-    /// as callers are told to; the actions used in tests give the same result when applied twice.
+    /// Runs a cluster-wide action again while the cluster refuses it, or cannot tell whether it was applied (an election
+    /// under way, as on a starved machine: a leader that steps down mid-command answers unknown), as callers are told
+    /// to; the actions used in tests give the same result when applied twice.
     /// </summary>
     public static async Task<T> AcceptedAsync<T>(Func<Task<T>> action)
     {
@@ -105,7 +106,7 @@ internal sealed class ClusterHarness : IAsyncDisposable
             {
                 return await action();
             }
-            catch (ClusterUnavailableException) when (DateTime.UtcNow < deadline)
+            catch (Exception ex) when (ex is ClusterUnavailableException or ClusterOutcomeUnknownException && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(50);
             }

@@ -30,6 +30,7 @@ public sealed class ScopedComponentTests
             await h.SetAsync("db", HealthStatus.Unhealthy, "connection reset");
             Incident incident = await h.ClosedAsync("db", closedBefore: outage - 1);
             incident.Status.Should().Be(IncidentStatus.Resolved);
+            await h.Manager.WhenIdle("db").WaitAsync(TimeSpan.FromSeconds(10)); // the run announces the resolution, then leaves its scope
             (Volatile.Read(ref s_created), Volatile.Read(ref s_disposed)).Should().Be((outage, outage), "one scope per run, disposed when it ends");
         }
     }
