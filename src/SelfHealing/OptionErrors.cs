@@ -59,6 +59,15 @@ internal sealed class OptionErrors(string prefix)
         }
     }
 
+    /// <summary>Checks that an optional number, when given, is finite.</summary>
+    public void Finite(string property, double? value)
+    {
+        if (value is { } given && !double.IsFinite(given))
+        {
+            Add(property, given, "a finite number");
+        }
+    }
+
     /// <summary>Checks that an enum value is defined.</summary>
     public void Defined<TEnum>(string property, TEnum value)
         where TEnum : struct, Enum

@@ -59,10 +59,7 @@ public sealed class CmaEsOptions
         errors.Range(nameof(RaceCandidates), RaceCandidates, 0, 100);
         errors.Range(nameof(RaceBudget), RaceBudget, 0, 0.5);
         errors.Range(nameof(MaxParallelism), MaxParallelism, 1, 1024);
-        if (TargetFitness is { } target && !double.IsFinite(target))
-        {
-            errors.Add(nameof(TargetFitness), target, "a finite number");
-        }
+        errors.Finite(nameof(TargetFitness), TargetFitness);
 
         errors.ThrowIfAny("options");
     }

@@ -99,10 +99,7 @@ public sealed class GeneticOptimizerOptions
         errors.Defined(nameof(Mutation), Mutation);
         errors.Range(nameof(MutationEta), MutationEta, 0.1, 1000);
         errors.Range(nameof(MutationScale), MutationScale, 0.001, 1);
-        if (TargetFitness is { } target && !double.IsFinite(target))
-        {
-            errors.Add(nameof(TargetFitness), target, "a finite number");
-        }
+        errors.Finite(nameof(TargetFitness), TargetFitness);
 
         errors.ThrowIfAny("options");
     }

@@ -40,6 +40,19 @@ public sealed class RecoverySeamTests : IDisposable
         configuration: _versions,
         leases: null);
 
+    // Starts the manager, reports the component at the level as the monitor would (the view agrees), and returns the
+    // incident once it is resolved or escalated.
+    private async Task<Incident> IncidentAsync(RecoveryManager manager, string component, HealthLevel level, string reason)
+    {
+        using EventSubscription changes = _hub.Subscribe("test", e => e is IncidentChanged);
+        await manager.StartAsync(CancellationToken.None);
+        _health.Set(component, level);
+        manager.OnEvent(new HealthChanged("test", _time.GetUtcNow(), component, HealthLevel.Healthy, level, reason));
+        Incident closed = await ClosedAsync(changes);
+        await manager.StopAsync(CancellationToken.None);
+        return closed;
+    }
+
     private static async Task<Incident> ClosedAsync(EventSubscription changes)
     {
         while (true)
@@ -63,17 +76,12 @@ public sealed class RecoverySeamTests : IDisposable
             return ValueTask.CompletedTask;
         });
         using RecoveryManager manager = Manager(new RecoveryOptions(), db);
-        using EventSubscription changes = _hub.Subscribe("test", e => e is IncidentChanged);
-        await manager.StartAsync(CancellationToken.None);
 
-        _health.Set("db", HealthLevel.Failed);
-        manager.OnEvent(new HealthChanged("test", _time.GetUtcNow(), "db", HealthLevel.Healthy, HealthLevel.Failed, "connection refused"));
-        Incident closed = await ClosedAsync(changes);
+        Incident closed = await IncidentAsync(manager, "db", HealthLevel.Failed, "connection refused");
 
         closed.Status.Should().Be(IncidentStatus.Resolved);
         restarts.Should().Be(1);
         _health.Checks.Should().BeGreaterThan(0, "verification asked the view to check now");
-        await manager.StopAsync(CancellationToken.None);
     }
 
     [Fact]
@@ -85,17 +93,12 @@ public sealed class RecoverySeamTests : IDisposable
         options.Plans.Add(new RecoveryPlan { FailureType = "Critical", Component = "cache", Primary = RecoveryStrategy.Reconfigure, MaxRetries = 0, Parameters = { ["Cache:Size"] = "64" } });
         _versions.OnUpdate = () => _health.Set("cache", HealthLevel.Failed); // the change hurts
         using RecoveryManager manager = Manager(options, cache);
-        using EventSubscription changes = _hub.Subscribe("test", e => e is IncidentChanged);
-        await manager.StartAsync(CancellationToken.None);
 
-        _health.Set("cache", HealthLevel.Critical);
-        manager.OnEvent(new HealthChanged("test", _time.GetUtcNow(), "cache", HealthLevel.Healthy, HealthLevel.Critical, "evictions"));
-        Incident closed = await ClosedAsync(changes);
+        Incident closed = await IncidentAsync(manager, "cache", HealthLevel.Critical, "evictions");
 
         closed.Status.Should().Be(IncidentStatus.Escalated);
         _versions.Updates.Should().ContainSingle().Which["Cache:Size"].Should().Be("64");
         _versions.RolledBackTo.Should().Equal(1L);
-        await manager.StopAsync(CancellationToken.None);
     }
 
     private sealed class ScriptedHealth : IHealthView
