@@ -68,6 +68,19 @@ internal sealed class OptionErrors(string prefix)
         }
     }
 
+    /// <summary>Checks a component's name (see <see cref="ComponentNames"/>).</summary>
+    public void ComponentName(string property, string? value)
+    {
+        try
+        {
+            ComponentNames.ThrowIfInvalid(value, property);
+        }
+        catch (ArgumentException)
+        {
+            Add(property, $"'{value}'", "1 to 128 letters, digits, '-', '_', '.' or '/'");
+        }
+    }
+
     /// <summary>Checks that an enum value is defined.</summary>
     public void Defined<TEnum>(string property, TEnum value)
         where TEnum : struct, Enum

@@ -179,6 +179,27 @@ public sealed partial class CircuitBreaker : IDisposable, ICircuitStateSource
 
         CircuitBreakerSettings settings = Volatile.Read(ref _settings);
         long started = settings.TracksDuration || _callDuration.Enabled ? _time.GetTimestamp() : 0;
+        if (Faults is { IsArmed: true } faults)
+        {
+            return Run(FaultyCall<TState, TResult>.Operation, new FaultyCall<TState, TResult>(faults, Name, operation, state), word, started, settings, cancellationToken);
+        }
+
+        return Run(operation, state, word, started, settings, cancellationToken);
+    }
+
+    /// <summary>Gets or sets the fault injection breakers ask before each call while it is armed; none without SelfHealing.Chaos.</summary>
+    internal FaultInjection? Faults { get; init; }
+
+    // The admitted call, with or without its timeout.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ValueTask<CircuitBreakerResult<TResult>> Run<TState, TResult>(
+        Func<TState, CancellationToken, ValueTask<TResult>> operation,
+        TState state,
+        long word,
+        long started,
+        CircuitBreakerSettings settings,
+        CancellationToken cancellationToken)
+    {
         if (settings.Timeout is { } timeout)
         {
             return ExecuteWithTimeoutAsync(operation, state, word, started, settings, timeout, cancellationToken);

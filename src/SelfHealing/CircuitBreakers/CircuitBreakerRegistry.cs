@@ -60,6 +60,9 @@ public sealed partial class CircuitBreakerRegistry : IDisposable
         }
     }
 
+    /// <summary>Gets or sets the fault injection every breaker created here asks before its calls; none without SelfHealing.Chaos.</summary>
+    internal FaultInjection? Faults { get; init; }
+
     /// <summary>Gets every breaker created so far.</summary>
     public IReadOnlyCollection<CircuitBreaker> Breakers =>
         [.. _breakers.Values.Where(l => l.IsValueCreated).Select(l => l.Value).OrderBy(b => b.Name, StringComparer.Ordinal)];
@@ -142,7 +145,10 @@ public sealed partial class CircuitBreakerRegistry : IDisposable
     private CircuitBreaker Create(string name)
     {
         CircuitBreakerOptions options = _optionsFactory.Create(name);
-        return new CircuitBreaker(name, options, _time, _hub, _loggerFactory.CreateLogger("SelfHealing.CircuitBreakers.CircuitBreaker." + name), _instrumentation);
+        return new CircuitBreaker(name, options, _time, _hub, _loggerFactory.CreateLogger("SelfHealing.CircuitBreakers.CircuitBreaker." + name), _instrumentation)
+        {
+            Faults = Faults,
+        };
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Error, Message = "New options of circuit {CircuitName} are invalid; it keeps its previous options")]

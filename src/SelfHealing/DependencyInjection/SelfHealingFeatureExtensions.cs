@@ -124,7 +124,7 @@ public static class SelfHealingFeatureExtensions
             sp.GetRequiredService<IStateStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp,
-            sp.GetServices<HealableComponentRegistration>(),
+            FaultInjection.Apply(sp.GetService<FaultInjection>(), sp.GetServices<HealableComponentRegistration>()),
             sp.GetService<IRecoveryApprovalGate>(),
             sp.GetServices<IIncidentSink>(),
             sp.GetService<ILogger<RecoveryManager>>(),

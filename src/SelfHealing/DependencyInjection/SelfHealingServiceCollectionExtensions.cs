@@ -131,7 +131,10 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetRequiredService<IEventHub>(),
             sp.GetService<ILoggerFactory>() ?? NullLoggerFactory.Instance,
             sp.GetRequiredService<SelfHealingInstrumentation>(),
-            sp.GetService<IConfiguration>()));
+            sp.GetService<IConfiguration>())
+        {
+            Faults = sp.GetService<FaultInjection>(),
+        });
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             CircuitBreakersHealthCheckName,
             sp => new CircuitBreakerHealthCheck(sp.GetRequiredService<CircuitBreakerRegistry>()),
