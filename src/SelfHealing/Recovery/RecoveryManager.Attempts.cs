@@ -102,7 +102,7 @@ public sealed partial class RecoveryManager
                     await ActAsync(target.Component, strategy, plan, acting).ConfigureAwait(false);
                 }
 
-                recovered = await VerifyAsync(target, options, acting).ConfigureAwait(false);
+                recovered = await VerifyAsync(target.Name, options, acting).ConfigureAwait(false);
                 Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
@@ -180,7 +180,7 @@ public sealed partial class RecoveryManager
             ? $"{lease.Holder} holds the lease on the shared {shared} until {lease.ExpiresAt:O}: {strategy} is left to it"
             : $"{strategy} of the shared {shared} was not taken here: {lease.Reason}");
         long started = _time.GetTimestamp();
-        bool recovered = await VerifyAsync(target, options, stopping).ConfigureAwait(false);
+        bool recovered = await VerifyAsync(target.Name, options, stopping).ConfigureAwait(false);
         Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
         var outcome = new RecoveryAttempt(strategy, attempt, recovered, _time.GetElapsedTime(started)) { LeftTo = leftTo };
         record.Change(i => i with { Attempts = [.. i.Attempts, outcome] });
@@ -229,12 +229,12 @@ public sealed partial class RecoveryManager
     };
 
     // Checks the component now, then every VerificationInterval, until it counts as recovered or the deadline passes.
-    private async Task<bool> VerifyAsync(Healable target, RecoveryOptions options, CancellationToken stopping)
+    private async Task<bool> VerifyAsync(string component, RecoveryOptions options, CancellationToken stopping)
     {
         long started = _time.GetTimestamp();
         while (true)
         {
-            if (await IsRecoveredAsync(target.Name, stopping).ConfigureAwait(false))
+            if (await IsRecoveredAsync(component, stopping).ConfigureAwait(false))
             {
                 return true;
             }

@@ -66,7 +66,7 @@ public sealed partial class RecoveryManager
                     await using AsyncServiceScope scope = _services.CreateAsyncScope(); // a scope per trial, like a run's
                     IHealableComponent component = target.In(scope.ServiceProvider).Component;
                     await component.SetFallbackAsync(false, stopping).ConfigureAwait(false);
-                    if (await VerifyAsync(target, options, stopping).ConfigureAwait(false))
+                    if (await VerifyAsync(target.Name, options, stopping).ConfigureAwait(false))
                     {
                         LogFallbackOff(_logger, target.Name);
                         return;

@@ -180,12 +180,7 @@ public sealed partial class RecoveryManager
         }
 
         var related = _recent.About(subjects, now - Options.DiagnosisWindow);
-        string[] candidates = [.. affectedBy, component];
-        string rootCause = affectedBy.Count == 0 ? component
-            : candidates
-                .Select(c => (Name: c, First: related.Where(e => e.Bad && e.Subject == c).Select(e => (DateTimeOffset?)e.Time).FirstOrDefault()))
-                .OrderBy(c => c.First ?? DateTimeOffset.MaxValue)
-                .First().Name;
+        string rootCause = affectedBy.Count == 0 ? component : ProbableRoot(affectedBy, now);
         long number = Interlocked.Increment(ref _incidentNumber);
         string id = string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMddHHmmss}-{number:D4}-{component}");
         List<IncidentEntry> timeline = [.. related.Select(e => new IncidentEntry(e.Time, "event", e.Message))];
@@ -199,6 +194,92 @@ public sealed partial class RecoveryManager
             Level = level,
             Timeline = timeline,
         };
+    }
+
+    // A dependency's trouble can show a check or two after its dependents' (each component is checked on its own
+    // interval), and a short one may be over by then: before acting on a component that has dependencies and no troubled
+    // upstream, wait the correlation window and diagnose again, from the health now and from the recent events, so one
+    // root cause gets one action, on the root cause.
+    private async Task<Incident> CorrelateAsync(IncidentRecord record, string component, CancellationToken stopping)
+    {
+        Incident incident = record.Current;
+        TimeSpan window = Options.CorrelationWindow;
+        if (incident.AffectedBy.Count > 0 || window <= TimeSpan.Zero || _monitor.GetHealth(component) is not { DependsOn.Count: > 0 })
+        {
+            return incident;
+        }
+
+        await Task.Delay(window, _time, stopping).ConfigureAwait(false);
+        IReadOnlyList<string> upstream = _monitor.GetHealth(component)?.AffectedBy ?? [];
+        if (upstream.Count == 0)
+        {
+            upstream = TroubledUpstream(component, incident.OpenedAt - window);
+        }
+
+        if (upstream.Count == 0)
+        {
+            return incident;
+        }
+
+        string rootCause = ProbableRoot(upstream, _time.GetUtcNow());
+        record.Change(i => i with { AffectedBy = upstream, RootCause = rootCause });
+        Note(record, "diagnosis", $"upstream trouble showed within {window.TotalMilliseconds:0} ms: probable root cause {rootCause} (upstream in trouble: {string.Join(", ", upstream)})");
+        return record.Current;
+    }
+
+    // The dependencies (direct or not) of the component with bad news since the given time, keeping the root-most:
+    // those none of whose own dependencies had bad news.
+    private string[] TroubledUpstream(string component, DateTimeOffset since)
+    {
+        var dependencies = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        var pending = new Stack<string>([component]);
+        while (pending.Count > 0 && dependencies.Count < 1000)
+        {
+            foreach (string dependency in _monitor.GetHealth(pending.Pop())?.DependsOn ?? [])
+            {
+                if (dependency != component && !dependencies.ContainsKey(dependency))
+                {
+                    dependencies[dependency] = _monitor.GetHealth(dependency)?.DependsOn ?? [];
+                    pending.Push(dependency);
+                }
+            }
+        }
+
+        var troubled = _recent.About(new HashSet<string>(dependencies.Keys, StringComparer.Ordinal), since)
+            .Where(e => e.Bad)
+            .Select(e => e.Subject)
+            .ToHashSet(StringComparer.Ordinal);
+        return [.. troubled.Where(d => !Upstream(d).Any(troubled.Contains)).Order(StringComparer.Ordinal)];
+
+        IEnumerable<string> Upstream(string name)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var next = new Stack<string>(dependencies.GetValueOrDefault(name) ?? []);
+            while (next.Count > 0)
+            {
+                string d = next.Pop();
+                if (seen.Add(d))
+                {
+                    foreach (string further in dependencies.GetValueOrDefault(d) ?? [])
+                    {
+                        next.Push(further);
+                    }
+                }
+            }
+
+            return seen;
+        }
+    }
+
+    // Of the troubled upstream components, the one whose trouble shows first in the recent events: a dependency's
+    // trouble explains its dependents', never the reverse, so the component itself is not a candidate.
+    private string ProbableRoot(IReadOnlyList<string> affectedBy, DateTimeOffset now)
+    {
+        var related = _recent.About(new HashSet<string>(affectedBy, StringComparer.Ordinal), now - Options.DiagnosisWindow);
+        return affectedBy
+            .Select(c => (Name: c, First: related.Where(e => e.Bad && e.Subject == c).Select(e => (DateTimeOffset?)e.Time).FirstOrDefault()))
+            .OrderBy(c => c.First ?? DateTimeOffset.MaxValue)
+            .First().Name;
     }
 
     private async Task RunAsync(RecoveryRun run, string component)
@@ -233,7 +314,7 @@ public sealed partial class RecoveryManager
 
     private async Task RunCoreAsync(IncidentRecord record, string component, RecoveryPlan? given, CancellationToken stopping)
     {
-        Incident incident = record.Current;
+        Incident incident = await CorrelateAsync(record, component, stopping).ConfigureAwait(false);
 
         // Dependencies first: wait for the runs of troubled upstream components, then look again.
         Task[] upstream;
@@ -248,11 +329,19 @@ public sealed partial class RecoveryManager
             await Task.WhenAll(upstream).ConfigureAwait(false);
         }
 
-        // Trouble explained by dependencies may have ended with them (their recovery may even have finished
-        // before this run began): look before acting.
-        if (incident.AffectedBy.Count > 0 && await IsRecoveredAsync(component, stopping).ConfigureAwait(false))
+        // Trouble explained by dependencies may end with them (their recovery may even have finished before this run
+        // began): their recovery is the action, so verify its effect here, as after an action of its own, before acting.
+        if (incident.AffectedBy.Count > 0 && await VerifyAsync(component, Options, stopping).ConfigureAwait(false))
         {
             Close(record, IncidentStatus.Resolved, "resolution", $"{component} recovered with {string.Join(", ", incident.AffectedBy)}.");
+            return;
+        }
+
+        // Upstream trouble that outlived its own recovery (escalated, or over its retries) still explains this
+        // component's: acting on it would not help, and would be one more action for one root cause.
+        if (incident.AffectedBy.Count > 0 && _monitor.GetHealth(component) is { AffectedBy: { Count: > 0 } still })
+        {
+            Note(record, "diagnosis", $"{component} is still affected by {string.Join(", ", still)}: acting on it would not help; the incident stays open until it recovers.");
             return;
         }
 

@@ -56,6 +56,16 @@ public sealed class RecoveryOptions
     /// <value>Default 5 minutes; allowed 0 to 1 day.</value>
     public TimeSpan FallbackReturnAfter { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// Gets or sets how long a recovery waits, before acting on a component that has dependencies and no troubled
+    /// upstream yet, for trouble upstream to show (each component is checked on its own interval, so a dependency's
+    /// trouble may be seen a check after its dependents'). If a dependency is in trouble by then, the incident names it
+    /// as the root cause and waits for its recovery instead of acting. Zero acts at once. Set it to about twice the
+    /// longest check interval of the dependencies.
+    /// </summary>
+    /// <value>Default 1 second; allowed 0 to 10 minutes.</value>
+    public TimeSpan CorrelationWindow { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Gets or sets how far back diagnosis looks for related events.</summary>
     /// <value>Default 5 minutes; allowed 1 second to 1 day.</value>
     public TimeSpan DiagnosisWindow { get; set; } = TimeSpan.FromMinutes(5);

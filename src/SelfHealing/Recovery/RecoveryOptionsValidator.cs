@@ -42,6 +42,7 @@ internal sealed class RecoveryOptionsValidator : IValidateOptions<RecoveryOption
             errors.Defined($"{nameof(o.Risks)}:{strategy}", risk);
         }
 
+        errors.Range(nameof(o.CorrelationWindow), o.CorrelationWindow, TimeSpan.Zero, TimeSpan.FromMinutes(10));
         errors.Range(nameof(o.DiagnosisWindow), o.DiagnosisWindow, TimeSpan.FromSeconds(1), TimeSpan.FromDays(1));
         errors.Range(nameof(o.FallbackReturnAfter), o.FallbackReturnAfter, TimeSpan.Zero, TimeSpan.FromDays(1));
         errors.Range(nameof(o.IncidentHistory), o.IncidentHistory, 1, 1_000_000);

@@ -114,6 +114,69 @@ public sealed class RecoveryManagerTests
     }
 
     [Fact]
+    public async Task A_dependent_whose_trouble_shows_before_its_dependencys_waits_the_correlation_window_and_is_not_acted_on()
+    {
+        int apiRestarts = 0;
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(
+            b => b
+                .AddHealthComponent("api", c => c.DependsOn("db"))
+                .AddHealableComponent("db", c => c.OnRestart(_ =>
+                {
+                    h.Checks["db"].Result = HealthCheckResult.Healthy();
+                    h.Checks["api-check"].Result = HealthCheckResult.Healthy();
+                    return ValueTask.CompletedTask;
+                }))
+                .AddHealableComponent("api", c => c.OnRestart(_ => { Interlocked.Increment(ref apiRestarts); return ValueTask.CompletedTask; })
+                    .VerifyWith(_ => ValueTask.FromResult(h.Checks["api-check"].Result.Status == HealthStatus.Healthy))),
+            checks: ["db", "api-check"]);
+        await h.StartAsync();
+
+        // The dependent's check comes first: nothing upstream is in trouble yet when its incident opens.
+        h.Checks["api-check"].Result = HealthCheckResult.Unhealthy("its queries fail");
+        h.Monitor.Report("api", HealthLevel.Critical, "its queries fail");
+        await h.UntilIncidentsAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "api"), "api's incident opens");
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        Incident db = await h.ClosedAsync("db");
+        Incident api = await h.ClosedAsync("api");
+
+        db.Status.Should().Be(IncidentStatus.Resolved);
+        (api.Status, api.RootCause).Should().Be((IncidentStatus.Resolved, "db"));
+        api.Timeline.Select(e => e.Message).Should().Contain(m => m.StartsWith("upstream trouble showed within 1000 ms: probable root cause db", StringComparison.Ordinal))
+            .And.Contain("api recovered with db.");
+        apiRestarts.Should().Be(0, "the dependency's restart was the action that healed it");
+        await h.StopAsync();
+    }
+
+    [Fact]
+    public async Task A_dependent_still_affected_after_its_dependencys_recovery_failed_is_not_acted_on()
+    {
+        int apiRestarts = 0;
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(
+            b => b
+                .AddHealthComponent("api", c => c.DependsOn("db"))
+                .AddHealableComponent("db", c => c.OnRestart(_ => ValueTask.CompletedTask)) // restarting does not help
+                .AddHealableComponent("api", c => c.OnRestart(_ => { Interlocked.Increment(ref apiRestarts); return ValueTask.CompletedTask; })
+                    .VerifyWith(_ => ValueTask.FromResult(false))),
+            checks: ["db"]);
+        await h.StartAsync();
+
+        await h.SetAsync("db", HealthStatus.Unhealthy);
+        await h.UntilIncidentsAsync(() => h.Manager.OpenIncidents.Any(i => i.Component == "db"), "db's incident opens");
+        h.Monitor.Report("api", HealthLevel.Critical, "its database is down");
+        Incident db = await h.ClosedAsync("db");
+        await h.AdvanceUntilAsync(
+            () => h.Manager.OpenIncidents.Any(i => i.Component == "api" && i.Timeline.Any(e => e.Message.StartsWith("api is still affected by db", StringComparison.Ordinal))),
+            TimeSpan.FromMinutes(2));
+
+        db.Status.Should().Be(IncidentStatus.Escalated);
+        h.Manager.OpenIncidents.Should().ContainSingle(i => i.Component == "api").Which.RootCause.Should().Be("db");
+        apiRestarts.Should().Be(0, "restarting the dependent cannot fix its dependency");
+        await h.StopAsync();
+    }
+
+    [Fact]
     public async Task A_failing_dependency_is_recovered_before_its_dependents()
     {
         var order = new List<string>();
