@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using SelfHealing;
 using SelfHealing.DependencyInjection;
@@ -35,6 +36,50 @@ public static class HealthBuilderExtensions
         builder.Services.Configure<HealthMonitorOptions>(o => o.Components.TryAdd(name, new HealthComponentOptions()));
         configure(new HealthComponentBuilder(name, builder.Services));
         return builder;
+    }
+
+    /// <summary>
+    /// Declares the process as a health component (<see cref="ProcessHealthOptions.Component"/>, default <c>process</c>),
+    /// measured on a thread of its own every <see cref="ProcessHealthOptions.Interval"/>: <c>cpu</c> (percent of the
+    /// machine), <c>memory</c> (the GC's memory load, percent of what it may use), <c>heapMB</c>,
+    /// <c>threadPoolDelayMs</c> (the longest wait of a work item for a pool thread) and <c>threadPoolQueue</c>. Because
+    /// its thread is not the pool's, thread-pool starvation is seen while it lasts. Default thresholds:
+    /// <c>threadPoolDelayMs</c> Degraded at 250 ms and Critical at 1 s (one sample), <c>memory</c> Degraded at 85 % and
+    /// Critical at 95 % (two samples), <c>cpu</c> Degraded at 95 % (five samples); declare the component again
+    /// (<c>AddHealthComponent("process", ...)</c>) to change them or add others. Declare it as a dependency of the
+    /// components that run in the process, so its trouble is named as their root cause. Idempotent per name.
+    /// </summary>
+    /// <param name="builder">The builder.</param>
+    /// <param name="configure">Sets the name and the interval.</param>
+    /// <returns>The builder.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="builder"/> is <see langword="null"/>.</exception>
+    /// <exception cref="ArgumentException">An option is invalid; the message names each one.</exception>
+    public static ISelfHealingBuilder AddProcessHealth(this ISelfHealingBuilder builder, Action<ProcessHealthOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var options = new ProcessHealthOptions();
+        configure?.Invoke(options);
+        options.ThrowIfInvalid();
+        if (builder.Services.Any(d => d.ServiceType == typeof(ProcessHealthOptions) && d.ImplementationInstance is ProcessHealthOptions o && o.Component == options.Component))
+        {
+            return builder;
+        }
+
+        builder.Services.AddSingleton(options);
+        builder.AddHealthComponent(options.Component, component => component
+            .Interval(options.Interval)
+            .Threshold(HealthMetricNames.ThreadPoolDelay, t => Levels(t, 250, 1000, samples: 1))
+            .Threshold(HealthMetricNames.Memory, t => Levels(t, 85, 95, samples: 2))
+            .Threshold(HealthMetricNames.Cpu, t => Levels(t, 95, null, samples: 5)));
+        builder.Services.AddSingleton<IHostedService>(sp => new ProcessHealthSampler(sp.GetRequiredService<HealthMonitor>(), options, sp.GetRequiredService<TimeProvider>()));
+        return builder;
+
+        static void Levels(MetricThreshold threshold, double degraded, double? critical, int samples)
+        {
+            threshold.Degraded ??= degraded;
+            threshold.Critical ??= critical;
+            threshold.SamplesToWorsen = samples;
+        }
     }
 
     /// <summary>Sends health alerts to <typeparamref name="TSink"/> (resolved from the container, or created with its dependencies).</summary>

@@ -17,4 +17,16 @@ public static class HealthMetricNames
 
     /// <summary><see cref="HealthMetrics.Throughput"/>, per second.</summary>
     public const string Throughput = "throughput";
+
+    /// <summary>
+    /// The process component's (<c>AddProcessHealth</c>) longest wait of a work item for a thread-pool thread since its
+    /// last report, in milliseconds: thread-pool starvation.
+    /// </summary>
+    public const string ThreadPoolDelay = "threadPoolDelayMs";
+
+    /// <summary>The process component's count of work items waiting for a thread-pool thread.</summary>
+    public const string ThreadPoolQueue = "threadPoolQueue";
+
+    /// <summary>The process component's managed heap (<see cref="GC.GetTotalMemory(bool)"/>), in MiB.</summary>
+    public const string HeapMegabytes = "heapMB";
 }
