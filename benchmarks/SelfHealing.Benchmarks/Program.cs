@@ -8,7 +8,8 @@ namespace SelfHealing.Benchmarks;
 /// leader after the leader's process is killed or paused, <c>anomaly &lt;folder&gt;</c> scores the anomaly detector
 /// on a labelled corpus, <c>outage [--short]</c> replays a dependency's outages against the README's quick start, and
 /// <c>supervision [--restarts N] [--cycles N]</c> times worker restarts and kills a checkpointing process N times, and
-/// <c>optimizer [--seeds N]</c> compares the optimizer engines on the standard functions.
+/// <c>optimizer [--seeds N]</c> compares the optimizer engines on the standard functions, and <c>validate [--minutes N]</c>
+/// runs the whole loop under injected faults and scores it.
 /// </summary>
 public static class Program
 {
@@ -41,6 +42,12 @@ public static class Program
         if (args is ["optimizer", ..])
         {
             Environment.ExitCode = await Optimization.OptimizerBenchmark.RunAsync(args);
+            return;
+        }
+
+        if (args is ["validate", ..])
+        {
+            Environment.ExitCode = await Validation.ValidationBenchmark.RunAsync(args);
             return;
         }
 
