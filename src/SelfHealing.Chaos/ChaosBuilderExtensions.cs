@@ -2,7 +2,6 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using SelfHealing;
 using SelfHealing.Chaos;
 using SelfHealing.DependencyInjection;
 using SelfHealing.Events;
@@ -43,7 +42,8 @@ public static class ChaosBuilderExtensions
             sp.GetRequiredService<IEventHub>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetService<ILogger<ChaosInjector>>()));
-        services.TryAddSingleton<FaultInjection>(sp => sp.GetRequiredService<ChaosInjector>().Injection);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ChaosInjector>().CallFaults);
+        services.TryAddSingleton(sp => sp.GetRequiredService<ChaosInjector>().Interception);
         services.AddSingleton<IHostedService>(sp => new ChaosHostedService(sp.GetRequiredService<ChaosInjector>()));
         return builder;
     }

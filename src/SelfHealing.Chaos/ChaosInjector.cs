@@ -2,7 +2,9 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using SelfHealing.CircuitBreakers;
 using SelfHealing.Events;
+using SelfHealing.Recovery;
 
 namespace SelfHealing.Chaos;
 
@@ -60,7 +62,9 @@ public sealed partial class ChaosInjector : IDisposable
         }
     }
 
-    internal FaultInjection Injection => _seam;
+    internal CallFaults CallFaults => _seam;
+
+    internal IHealableInterception Interception => _seam;
 
     /// <summary>Starts injecting <paramref name="fault"/>.</summary>
     /// <param name="fault">The fault.</param>
@@ -264,21 +268,21 @@ public sealed partial class ChaosInjector : IDisposable
         return stopped.Count;
     }
 
-    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "Chaos: injecting fault {FaultId}: {Fault}")]
+    [LoggerMessage(EventId = 10001, Level = LogLevel.Warning, Message = "Chaos: injecting fault {FaultId}: {Fault}")]
     private static partial void LogStarted(ILogger logger, string faultId, string fault);
 
-    [LoggerMessage(EventId = 9002, Level = LogLevel.Information, Message = "Chaos: fault {FaultId} ({Fault}) stopped: {Reason}")]
+    [LoggerMessage(EventId = 10002, Level = LogLevel.Information, Message = "Chaos: fault {FaultId} ({Fault}) stopped: {Reason}")]
     private static partial void LogStopped(ILogger logger, string faultId, string fault, ChaosStopReason reason);
 
     /// <summary>The core's seam: breakers ask it before their calls, recovery wraps healable components with it.</summary>
-    private sealed class Seam(ChaosInjector injector) : FaultInjection
+    private sealed class Seam(ChaosInjector injector) : CallFaults, IHealableInterception
     {
         public void Arm(bool armed) => SetArmed(armed);
 
         public override ValueTask<object?> BeforeCallAsync(string target, Type resultType, CancellationToken cancellationToken) =>
             injector.BeforeCallAsync(target, resultType, cancellationToken);
 
-        public override Recovery.IHealableComponent Wrap(string name, Recovery.IHealableComponent component) =>
+        public IHealableComponent Wrap(string name, IHealableComponent component) =>
             new ChaosHealableComponent(name, component, injector);
     }
 }

@@ -225,8 +225,8 @@ public sealed class ChaosInjectorTests : IDisposable
         ChaosInjector chaos = services.GetRequiredService<ChaosInjector>();
         CircuitBreaker breaker = services.GetRequiredService<CircuitBreakerRegistry>().GetOrCreate("db");
         var restarts = new CountingComponent();
-        HealableComponentRegistration registration = FaultInjection.Apply(
-            services.GetRequiredService<FaultInjection>(),
+        HealableComponentRegistration registration = HealableInterception.Apply(
+            services.GetRequiredService<IHealableInterception>(),
             [new HealableComponentRegistration("db", HealingLevel.Advanced, _ => restarts)]).Single();
         IHealableComponent healable = registration.Factory(services);
         ActiveChaosFault down = chaos.Start(ChaosFault.ComponentDown("db"));

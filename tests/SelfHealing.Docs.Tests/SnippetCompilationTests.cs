@@ -34,6 +34,7 @@ public sealed partial class SnippetCompilationTests
         global using Microsoft.Extensions.Hosting;
         global using Microsoft.Extensions.Logging;
         global using SelfHealing;
+        global using SelfHealing.Chaos;
         global using SelfHealing.CircuitBreakers;
         global using SelfHealing.Configuration;
         global using SelfHealing.Coordination;

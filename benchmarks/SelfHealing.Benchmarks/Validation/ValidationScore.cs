@@ -113,7 +113,7 @@ internal sealed class ValidationScore
             }
         }
 
-        return alarms;
+        return [.. alarms.OrderBy(a => a.Time)]; // an incident's alarm is its opening, older than the change that announced it
     }
 
     // A breaker's health check stands for the component of its name; the check of all breakers for no one component.

@@ -188,7 +188,7 @@ public sealed partial class CircuitBreaker : IDisposable, ICircuitStateSource
     }
 
     /// <summary>Gets or sets the fault injection breakers ask before each call while it is armed; none without SelfHealing.Chaos.</summary>
-    internal FaultInjection? Faults { get; init; }
+    internal CallFaults? Faults { get; init; }
 
     // The admitted call, with or without its timeout.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -61,7 +61,7 @@ public sealed partial class CircuitBreakerRegistry : IDisposable
     }
 
     /// <summary>Gets or sets the fault injection every breaker created here asks before its calls; none without SelfHealing.Chaos.</summary>
-    internal FaultInjection? Faults { get; init; }
+    internal CallFaults? Faults { get; init; }
 
     /// <summary>Gets every breaker created so far.</summary>
     public IReadOnlyCollection<CircuitBreaker> Breakers =>

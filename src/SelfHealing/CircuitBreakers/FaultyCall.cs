@@ -4,7 +4,7 @@ namespace SelfHealing.CircuitBreakers;
 /// <typeparam name="TState">The call's state.</typeparam>
 /// <typeparam name="TResult">The call's result.</typeparam>
 internal readonly record struct FaultyCall<TState, TResult>(
-    FaultInjection Faults,
+    CallFaults Faults,
     string Target,
     Func<TState, CancellationToken, ValueTask<TResult>> Call,
     TState State)

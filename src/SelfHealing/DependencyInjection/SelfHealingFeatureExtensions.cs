@@ -124,7 +124,7 @@ public static class SelfHealingFeatureExtensions
             sp.GetRequiredService<IStateStore>(),
             sp.GetRequiredService<TimeProvider>(),
             sp,
-            FaultInjection.Apply(sp.GetService<FaultInjection>(), sp.GetServices<HealableComponentRegistration>()),
+            HealableInterception.Apply(sp.GetService<IHealableInterception>(), sp.GetServices<HealableComponentRegistration>()),
             sp.GetService<IRecoveryApprovalGate>(),
             sp.GetServices<IIncidentSink>(),
             sp.GetService<ILogger<RecoveryManager>>(),

@@ -133,7 +133,7 @@ public static class SelfHealingServiceCollectionExtensions
             sp.GetRequiredService<SelfHealingInstrumentation>(),
             sp.GetService<IConfiguration>())
         {
-            Faults = sp.GetService<FaultInjection>(),
+            Faults = sp.GetService<CallFaults>(),
         });
         services.AddHealthChecks().Add(new HealthCheckRegistration(
             CircuitBreakersHealthCheckName,
