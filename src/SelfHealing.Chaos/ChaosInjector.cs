@@ -123,7 +123,16 @@ public sealed partial class ChaosInjector : IDisposable
             return ValueTask.CompletedTask;
         }
 
-        ValueTask<object?> pending = BeforeCallAsync(target, typeof(void), cancellationToken);
+        ValueTask<object?> pending;
+        try
+        {
+            pending = BeforeCallAsync(target, typeof(void), cancellationToken);
+        }
+        catch (ChaosException injected)
+        {
+            return ValueTask.FromException(injected); // as a faulted task, like any asynchronous failure
+        }
+
         return pending.IsCompletedSuccessfully ? ValueTask.CompletedTask : new ValueTask(pending.AsTask());
     }
 
