@@ -187,21 +187,6 @@ public sealed partial class CircuitBreaker : IDisposable, ICircuitStateSource
         return Run(operation, state, word, started, settings, cancellationToken);
     }
 
-    // Out of line, so the path without faults keeps one inlined copy of the call and its small frame.
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private ValueTask<CircuitBreakerResult<TResult>> RunWithFaults<TState, TResult>(
-        CallFaults faults,
-        Func<TState, CancellationToken, ValueTask<TResult>> operation,
-        TState state,
-        long word,
-        long started,
-        CircuitBreakerSettings settings,
-        CancellationToken cancellationToken) =>
-        Run(FaultyCall<TState, TResult>.Operation, new FaultyCall<TState, TResult>(faults, Name, operation, state), word, started, settings, cancellationToken);
-
-    /// <summary>Gets or sets the fault injection breakers ask before each call while it is armed; none without SelfHealing.Chaos.</summary>
-    internal CallFaults? Faults { get; init; }
-
     // The admitted call, with or without its timeout.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private ValueTask<CircuitBreakerResult<TResult>> Run<TState, TResult>(
