@@ -143,13 +143,13 @@ internal static class ProcessFaults
         /// <returns><see langword="true"/> when they are.</returns>
         public bool WaitRunning(int count, TimeSpan timeout)
         {
-            long deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+            long started = TimeProvider.System.GetTimestamp(); // threads run in real time: so does the wait for them
             lock (_gate)
             {
                 while (_running != count)
                 {
-                    long left = deadline - Environment.TickCount64;
-                    if (left <= 0 || !Monitor.Wait(_gate, (int)left))
+                    TimeSpan left = timeout - TimeProvider.System.GetElapsedTime(started);
+                    if (left <= TimeSpan.Zero || !Monitor.Wait(_gate, left))
                     {
                         return _running == count;
                     }
