@@ -45,9 +45,9 @@ internal sealed class SimulatedService
 
     public SimulatedService(double backgroundErrorRate, int seed)
     {
-        foreach ((string name, string[] needs, string[] optional) in Topology)
+        foreach ((string name, _, _) in Topology)
         {
-            _components[name] = new Component(name, needs.Length == 0, backgroundErrorRate, seed ^ name.GetHashCode(StringComparison.Ordinal));
+            _components[name] = new Component(name, backgroundErrorRate, seed ^ name.GetHashCode(StringComparison.Ordinal));
         }
 
         foreach ((string name, string[] needs, string[] optional) in Topology)
@@ -61,7 +61,11 @@ internal sealed class SimulatedService
 
     public static IEnumerable<string> Names => Topology.Select(t => t.Name);
 
-    public static IEnumerable<string> Dependencies(string name) => Topology.Single(t => t.Name == name) is var t ? t.Needs.Concat(t.Optional) : [];
+    public static IEnumerable<string> Dependencies(string name)
+    {
+        (_, string[] needs, string[] optional) = Topology.Single(t => t.Name == name);
+        return needs.Concat(optional);
+    }
 
     /// <summary>The components whose trouble a fault on <paramref name="target"/> explains: itself and everything that needs it.</summary>
     public static HashSet<string> Affected(string target)
@@ -110,7 +114,7 @@ internal sealed class SimulatedService
         return ValueTask.CompletedTask;
     }
 
-    private sealed class Component(string name, bool leaf, double backgroundErrorRate, int seed)
+    private sealed class Component(string name, double backgroundErrorRate, int seed)
     {
         private static readonly TimeSpan PingTimeout = TimeSpan.FromMilliseconds(300);
         private readonly Random _random = new(seed);
@@ -229,6 +233,6 @@ internal sealed class SimulatedService
             }
         }
 
-        public override string ToString() => leaf ? Name + " (dependency)" : Name;
+        public override string ToString() => Name;
     }
 }

@@ -39,6 +39,7 @@ internal sealed class ValidationScore
     public static readonly TimeSpan Settle = TimeSpan.FromSeconds(3);
 
     private readonly List<SelfHealingEvent> _events;
+    private readonly Dictionary<string, HashSet<string>> _affected = new(StringComparer.Ordinal);
 
     public ValidationScore(IEnumerable<SelfHealingEvent> events)
     {
@@ -130,7 +131,7 @@ internal sealed class ValidationScore
     private FaultOutcome Score(InjectedFault fault)
     {
         string target = fault.Fault.Target;
-        HashSet<string> affected = SimulatedService.Affected(target);
+        HashSet<string> affected = AffectedBy(target);
         DateTimeOffset windowEnd = fault.End + Grace;
         List<Incident> incidents = [.. LatestIncidents().Where(i => i.OpenedAt >= fault.Start && i.OpenedAt <= windowEnd && affected.Contains(i.Component))];
 
@@ -164,7 +165,11 @@ internal sealed class ValidationScore
 
     private bool Explained(Alarm alarm) => Faults.Any(f =>
         alarm.Time >= f.Start && alarm.Time <= f.End + Settle
-        && (alarm.Component is null || SimulatedService.Affected(f.Fault.Target).Contains(alarm.Component)));
+        && (alarm.Component is null || AffectedBy(f.Fault.Target).Contains(alarm.Component)));
+
+    // What a fault on the target explains, worked out once per target (every alarm is checked against every fault).
+    private HashSet<string> AffectedBy(string target) =>
+        _affected.TryGetValue(target, out HashSet<string>? affected) ? affected : _affected[target] = SimulatedService.Affected(target);
 
     public static string Ms(double value) => double.IsNaN(value) ? "na" : value.ToString("0", CultureInfo.InvariantCulture);
 }
