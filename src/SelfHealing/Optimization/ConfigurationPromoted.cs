@@ -15,6 +15,9 @@ namespace SelfHealing.Optimization;
 public sealed record ConfigurationPromoted(string Source, DateTimeOffset Timestamp, ConfigSnapshot Snapshot, int Generation, double Fitness)
     : SelfHealingEvent(Source, Timestamp)
 {
+    /// <summary>Gets the mean fitness of the generation's evaluated candidates (NaN when none was evaluated).</summary>
+    public double MeanFitness { get; init; } = double.NaN;
+
     /// <inheritdoc />
     public override EventDelivery Delivery => EventDelivery.Priority;
 }

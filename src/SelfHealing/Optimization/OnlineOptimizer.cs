@@ -90,7 +90,10 @@ public sealed partial class OnlineOptimizer
         Chromosome best = Optimizer.Population[0]; // the best as measured now: the best ever may date from another workload
         ConfigSnapshot promoted = _configuration.ApplyChromosome(best, _genes, $"best of generation {Optimizer.Generation}");
         LogPromoted(_logger, Optimizer.Generation, best.Fitness, promoted.Version);
-        _hub?.Publish(new ConfigurationPromoted(EventSource, _time.GetUtcNow(), promoted, Optimizer.Generation, best.Fitness));
+        _hub?.Publish(new ConfigurationPromoted(EventSource, _time.GetUtcNow(), promoted, Optimizer.Generation, best.Fitness)
+        {
+            MeanFitness = MeanFitness(Optimizer.Population),
+        });
         if (_store is not null)
         {
             var state = new OnlineState(
@@ -102,6 +105,22 @@ public sealed partial class OnlineOptimizer
         }
 
         return promoted;
+    }
+
+    private static double MeanFitness(IReadOnlyList<Chromosome> population)
+    {
+        double sum = 0;
+        int count = 0;
+        foreach (Chromosome candidate in population)
+        {
+            if (double.IsFinite(candidate.Fitness))
+            {
+                sum += candidate.Fitness;
+                count++;
+            }
+        }
+
+        return count == 0 ? double.NaN : sum / count;
     }
 
     /// <summary>

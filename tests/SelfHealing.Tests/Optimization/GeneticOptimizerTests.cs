@@ -17,6 +17,29 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
     ];
 
     [Fact]
+    public void A_fitness_is_the_mean_of_the_last_three_evaluations_so_a_changed_workload_shows_within_three()
+    {
+        var chromosome = new Chromosome([0.5]);
+        foreach (double measured in new[] { 1.0, 1.0, 1.0, 1.0 })
+        {
+            chromosome.Record(measured);
+        }
+
+        chromosome.Fitness.Should().Be(1.0);
+        chromosome.Record(0.1);
+        chromosome.Fitness.Should().BeApproximately(0.7, 1e-12, "one of three measurements is new");
+        chromosome.Record(0.1);
+        chromosome.Copy().Fitness.Should().BeApproximately(0.4, 1e-12);
+        chromosome.Record(0.1);
+        chromosome.Fitness.Should().BeApproximately(0.1, 1e-12, "the measurements before the change are forgotten");
+        chromosome.Evaluations.Should().Be(7);
+
+        Chromosome copy = chromosome.Copy();
+        copy.Record(0.4);
+        copy.Fitness.Should().BeApproximately(0.2, 1e-12, "a copy keeps the window it was copied with");
+    }
+
+    [Fact]
     public void Every_operator_keeps_every_gene_in_its_domain()
     {
         var random = new Random(3);
@@ -137,7 +160,7 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_chromosome_s_fitness_is_a_running_mean_over_its_last_evaluations()
+    public void A_chromosome_s_fitness_is_the_mean_of_its_last_three_evaluations()
     {
         var chromosome = new Chromosome([0.0]);
         foreach (double f in (double[])[3, 6, 9])
@@ -147,7 +170,7 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
 
         chromosome.Fitness.Should().Be(6, "the first three are averaged");
         chromosome.Record(12);
-        (chromosome.Fitness, chromosome.Evaluations).Should().Be((8.0, 4), "then each new one weighs a third: 6 + (12 - 6) / 3");
+        (chromosome.Fitness, chromosome.Evaluations).Should().Be((9.0, 4), "then the oldest is forgotten: (6 + 9 + 12) / 3");
     }
 
     [Fact]

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using SelfHealing.CircuitBreakers;
+using SelfHealing.Health;
+using SelfHealing.Metrics;
+using SelfHealing.Recovery;
+
+namespace SelfHealing.Dashboard.Tests;
+
+public sealed class DashboardApiTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task The_snapshot_shows_breakers_with_their_transitions_and_the_component_graph()
+    {
+        await using WebApplication app = await DashboardHost.StartAsync(b => b
+            .AddCircuitBreaker("payments")
+            .AddHealthComponent("database", c => c.Interval(TimeSpan.FromHours(1)))
+            .AddHealthComponent("orders", c => c.DependsOn("database").Interval(TimeSpan.FromHours(1))));
+        var recorder = app.Services.GetRequiredService<DashboardRecorder>();
+        using var connected = new CancellationTokenSource(Bound);
+        var events = recorder.Connect(connected.Token);
+
+        app.Services.GetRequiredService<CircuitBreakerRegistry>().GetOrCreate("payments").Isolate();
+        var monitor = app.Services.GetRequiredService<HealthMonitor>();
+        monitor.Report("orders", HealthLevel.Healthy, "ok");
+        monitor.Report("database", HealthLevel.Critical, "connection refused");
+        await foreach (DashboardEvent e in events.ReadAllAsync(connected.Token))
+        {
+            if (e.Type == "CircuitStateChanged")
+            {
+                break;
+            }
+        }
+
+        JsonElement snapshot = await GetJsonAsync(app, "/selfhealing/api/v1/snapshot");
+        snapshot.GetProperty("apiVersion").GetInt32().Should().Be(1);
+        JsonElement payments = snapshot.GetProperty("breakers").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "payments");
+        payments.GetProperty("state").GetString().Should().Be("Isolated");
+        JsonElement transition = payments.GetProperty("transitions")[0];
+        (transition.GetProperty("from").GetString(), transition.GetProperty("to").GetString()).Should().Be(("Closed", "Isolated"));
+
+        JsonElement[] components = [.. snapshot.GetProperty("components").EnumerateArray()];
+        JsonElement orders = components.Single(c => c.GetProperty("name").GetString() == "orders");
+        orders.GetProperty("dependsOn").EnumerateArray().Select(d => d.GetString()).Should().Equal("database");
+        components.Single(c => c.GetProperty("name").GetString() == "database").GetProperty("level").GetString().Should().Be("Critical");
+        snapshot.GetProperty("system").GetProperty("rootCauses").EnumerateArray().Select(r => r.GetString()).Should().Contain("database");
+        snapshot.GetProperty("events").EnumerateArray().Should().Contain(e => e.GetProperty("type").GetString() == "CircuitStateChanged");
+        snapshot.GetProperty("actions").GetProperty("allowed").GetBoolean().Should().BeTrue("a local request to a dashboard without policies may act");
+    }
+
+    [Fact]
+    public async Task The_stream_sends_each_event_as_it_happens()
+    {
+        await using WebApplication app = await DashboardHost.StartAsync(b => b.AddCircuitBreaker("payments"));
+        using var timeout = new CancellationTokenSource(Bound);
+        using HttpResponseMessage response = await app.Client().GetAsync("/selfhealing/api/v1/stream", HttpCompletionOption.ResponseHeadersRead, timeout.Token);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/event-stream");
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(timeout.Token));
+        (await reader.ReadLineAsync(timeout.Token)).Should().Be("retry: 2000", "the page reconnects after 2 s");
+
+        app.Services.GetRequiredService<CircuitBreakerRegistry>().GetOrCreate("payments").Isolate();
+        string? data = null;
+        while (data is null && await reader.ReadLineAsync(timeout.Token) is { } line)
+        {
+            data = line.StartsWith("data: ", StringComparison.Ordinal) ? line[6..] : null;
+        }
+
+        JsonElement e = JsonDocument.Parse(data!).RootElement;
+        (e.GetProperty("type").GetString(), e.GetProperty("subject").GetString()).Should().Be(("CircuitStateChanged", "payments"));
+        e.GetProperty("text").GetString().Should().StartWith("Closed -> Isolated");
+    }
+
+    [Fact]
+    public async Task Metric_series_are_sliced_from_the_collector_and_bad_queries_name_the_parameter()
+    {
+        await using WebApplication app = await DashboardHost.StartAsync();
+        MetricCounter orders = app.Services.GetRequiredService<IMetricsCollector>().Counter("shop.orders");
+        for (int i = 0; i < 25; i++)
+        {
+            orders.Add(1);
+        }
+
+        JsonElement names = await GetJsonAsync(app, "/selfhealing/api/v1/metrics");
+        names.GetProperty("names").EnumerateArray().Select(n => n.GetString()).Should().Contain("shop.orders");
+        JsonElement series = await GetJsonAsync(app, "/selfhealing/api/v1/metrics/series?name=shop.orders&seconds=60&points=6");
+        JsonElement[] points = [.. series.GetProperty("points").EnumerateArray()];
+        points.Should().HaveCount(6);
+        points.Sum(p => p.GetProperty("count").GetInt64()).Should().Be(25);
+        series.GetProperty("stepSeconds").GetDouble().Should().Be(10);
+
+        HttpClient client = app.Client();
+        foreach ((string query, HttpStatusCode status, string says) in new[]
+        {
+            ("", HttpStatusCode.BadRequest, "'name' is missing"),
+            ("?name=shop.orders&seconds=5", HttpStatusCode.BadRequest, "'seconds' is 5; allowed: 10 to 604800"),
+            ("?name=shop.orders&points=1", HttpStatusCode.BadRequest, "'points' is 1; allowed: 2 to 500"),
+            ("?name=nope", HttpStatusCode.NotFound, "No metric is named 'nope'"),
+        })
+        {
+            using HttpResponseMessage answer = await client.GetAsync("/selfhealing/api/v1/metrics/series" + query);
+            answer.StatusCode.Should().Be(status, query);
+            (await answer.Content.ReadAsStringAsync()).Should().Contain(says);
+        }
+    }
+
+    [Fact]
+    public async Task A_risky_recovery_waits_on_the_page_until_an_operator_approves_it()
+    {
+        var restarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using WebApplication app = await DashboardHost.StartAsync(b => b
+            .UseDashboardApprovals()
+            .ConfigureRecovery(o => o.AutoApproveUpTo = RiskLevel.Low)
+            .AddHealableComponent("database", h => h.OnRestart(_ => { restarted.TrySetResult(); return ValueTask.CompletedTask; })));
+        var approvals = app.Services.GetRequiredService<DashboardApprovals>();
+        var waiting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        approvals.Changed += () => { if (approvals.Pending.Count > 0) { waiting.TrySetResult(); } };
+
+        Task<Incident> recovery = app.Services.GetRequiredService<RecoveryManager>().RecoverAsync("database", FailureTypes.Critical);
+        await waiting.Task.WaitAsync(Bound);
+        restarted.Task.IsCompleted.Should().BeFalse("a restart is above AutoApproveUpTo: it waits");
+
+        JsonElement pending = (await GetJsonAsync(app, "/selfhealing/api/v1/snapshot")).GetProperty("approvals")[0];
+        (pending.GetProperty("component").GetString(), pending.GetProperty("strategy").GetString(), pending.GetProperty("risk").GetString())
+            .Should().Be(("database", "Restart", "Medium"));
+
+        HttpClient client = app.Client();
+        using HttpResponseMessage tokens = await client.GetAsync("/selfhealing/api/v1/antiforgery");
+        JsonElement token = JsonDocument.Parse(await tokens.Content.ReadAsStringAsync()).RootElement;
+        using var approve = new HttpRequestMessage(HttpMethod.Post, $"/selfhealing/api/v1/approvals/{pending.GetProperty("id").GetString()}/approve")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { [token.GetProperty("field").GetString()!] = token.GetProperty("token").GetString()! }),
+        };
+        approve.Headers.Add("Cookie", tokens.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+        using HttpResponseMessage approved = await client.SendAsync(approve);
+        approved.StatusCode.Should().Be(HttpStatusCode.NoContent);
+
+        await restarted.Task.WaitAsync(Bound);
+        (await recovery.WaitAsync(Bound)).Status.Should().Be(IncidentStatus.Resolved);
+        approvals.Pending.Should().BeEmpty();
+    }
+
+    private static async Task<JsonElement> GetJsonAsync(WebApplication app, string path)
+    {
+        using HttpResponseMessage response = await app.Client().GetAsync(path);
+        response.StatusCode.Should().Be(HttpStatusCode.OK, path);
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+    }
+}

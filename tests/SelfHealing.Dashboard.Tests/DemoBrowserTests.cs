@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using Microsoft.Playwright;
+using SelfHealing.Samples.Demo;
+using Xunit.Abstractions;
+
+namespace SelfHealing.Dashboard.Tests;
+
+/// <summary>The demo in a real browser: what an operator sees when something fails, heals, is tuned, is contained.</summary>
+public sealed class DemoBrowserTests(DemoFixture demo, ITestOutputHelper output) : IClassFixture<DemoFixture>
+{
+    private const float Long = 30_000;
+
+    [Fact]
+    public async Task The_page_loads_live_without_console_errors_and_fits_a_phone()
+    {
+        (IPage page, List<string> errors) = await demo.Browser.OpenAsync();
+        await page.GotoAsync(demo.Dashboard);
+        await page.WaitForSelectorAsync("#live[data-live='true']", new() { Timeout = Long });
+        await page.WaitForSelectorAsync("tr[data-breaker='storefront']", new() { Timeout = Long });
+        await page.WaitForSelectorAsync("g[data-component='storefront']", new() { Timeout = Long });
+        (await page.TitleAsync()).Should().Be("SelfHealing demo: the shop");
+        await Browser.ScreenshotAsync(page, "dashboard");
+
+        await page.SetViewportSizeAsync(390, 844);
+        await page.WaitForFunctionAsync("() => window.selfHealingDashboard.renders > 1", null, new() { Timeout = Long });
+        int overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        overflow.Should().BeLessThanOrEqualTo(0, "the page is usable at a phone's width, with no sideways scrolling");
+        await Browser.ScreenshotAsync(page, "dashboard-phone");
+
+        errors.Should().BeEmpty();
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_failure_shows_on_the_page_within_two_seconds_and_its_incident_resolves()
+    {
+        (IPage page, List<string> errors) = await demo.Browser.OpenAsync();
+        await page.GotoAsync(demo.Dashboard);
+        await page.WaitForSelectorAsync("#live[data-live='true']", new() { Timeout = Long });
+        await page.WaitForSelectorAsync("tr[data-breaker='database'] .badge[data-state='Closed']", new() { Timeout = Long });
+
+        long injected = Stopwatch.GetTimestamp();
+        demo.Shop["database"].Down = true;
+        await page.WaitForSelectorAsync("tr[data-breaker='database'] .badge[data-state='Open']", new() { Timeout = 2_000 });
+        output.WriteLine($"the database's breaker showed Open {Stopwatch.GetElapsedTime(injected).TotalMilliseconds:F0} ms after the failure was injected");
+
+        ILocator incident = page.Locator("details.incident", new() { HasText = "database" });
+        await incident.First.WaitForAsync(new() { Timeout = Long });
+        await Browser.ScreenshotAsync(page, "scenario-basic-failing");
+        ILocator resolved = page.Locator("#incidents-closed details.incident[data-status='Resolved']", new() { HasText = "database" }).First;
+        await resolved.WaitForAsync(new() { Timeout = Long });
+        await resolved.Locator("summary").ClickAsync();
+        (await resolved.Locator(".timeline").InnerTextAsync()).Should().Contain("Restart");
+        await Browser.ScreenshotAsync(page, "scenario-basic-resolved");
+
+        errors.Should().BeEmpty();
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task The_optimizer_chart_grows_by_a_generation_as_the_optimizer_runs()
+    {
+        (IPage page, List<string> errors) = await demo.Browser.OpenAsync();
+        await page.GotoAsync(demo.Dashboard);
+        await page.WaitForSelectorAsync("#live[data-live='true']", new() { Timeout = Long });
+        int before = int.Parse(await page.GetAttributeAsync("#optimizer-chart", "data-generations") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
+
+        Task<bool>? run = demo.Scenarios.Start("optimize");
+        run.Should().NotBeNull("no other scenario runs");
+        await page.WaitForFunctionAsync($"() => Number(document.getElementById('optimizer-chart').dataset.generations) >= {before + 3}", null, new() { Timeout = Long });
+        (await page.Locator("#optimizer-chart canvas").CountAsync()).Should().BeGreaterThan(0, "the convergence is drawn");
+        (await page.Locator("#config-history tr[data-version]").CountAsync()).Should().BeGreaterThan(1, "each promotion is a configuration version");
+        await page.Locator("#optimizer").ScrollIntoViewIfNeededAsync();
+        await Browser.ScreenshotAsync(page, "scenario-optimize");
+        await demo.Scenarios.StopAsync();
+
+        errors.Should().BeEmpty();
+        await page.CloseAsync();
+    }
+
+    [Fact]
+    public async Task A_cascade_is_contained_by_the_breaker_while_the_copy_without_one_fails()
+    {
+        (IPage page, List<string> errors) = await demo.Browser.OpenAsync();
+        await page.GotoAsync(demo.Dashboard);
+        await page.WaitForSelectorAsync("#live[data-live='true']", new() { Timeout = Long });
+
+        Task<bool>? run = demo.Scenarios.Start("cascade");
+        run.Should().NotBeNull("no other scenario runs");
+        await page.WaitForSelectorAsync($"tr[data-breaker='{CascadeLab.BreakerName}'] .badge[data-state='Open']", new() { Timeout = Long });
+        await Browser.ScreenshotAsync(page, "scenario-cascade");
+        (await run!.WaitAsync(TimeSpan.FromMinutes(1))).Should().BeTrue(string.Join(Environment.NewLine, demo.Scenarios.Log));
+        await page.WaitForSelectorAsync($"tr[data-breaker='{CascadeLab.BreakerName}'] .badge[data-state='Closed']", new() { Timeout = Long });
+
+        errors.Should().BeEmpty();
+        await page.CloseAsync();
+    }
+}

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using SelfHealing.Samples.Demo;
+
+namespace SelfHealing.Dashboard.Tests;
+
+/// <summary>The demo app on 127.0.0.1 (an ephemeral port) and a browser, shared by the browser tests.</summary>
+public sealed class DemoFixture : IAsyncLifetime
+{
+    public Browser Browser { get; } = new();
+
+    public WebApplication App { get; private set; } = null!;
+
+    public string Dashboard { get; private set; } = null!;
+
+    public Shop Shop => App.Services.GetRequiredService<Shop>();
+
+    public Scenarios Scenarios => App.Services.GetRequiredService<Scenarios>();
+
+    public async Task InitializeAsync()
+    {
+        App = DemoApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Logging.ClearProviders());
+        await App.StartAsync();
+        string address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Dashboard = address + "/selfhealing/";
+        await Browser.InitializeAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Browser.DisposeAsync();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}
