@@ -51,6 +51,12 @@ public static class Program
             return;
         }
 
+        if (args is ["dashboard", ..])
+        {
+            Environment.ExitCode = await Dashboard.DashboardOverhead.RunAsync(args);
+            return;
+        }
+
         if (args is ["outage", ..])
         {
             Environment.ExitCode = await Outage.OutageBenchmark.RunAsync(args);

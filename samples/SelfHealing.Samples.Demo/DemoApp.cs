@@ -74,6 +74,8 @@ public static class DemoApp
         app.MapSelfHealingDashboard("/selfhealing");
         app.MapSelfHealingHealthChecks("/health");
         app.MapGet("/", () => Results.Content(DemoPage.Html, "text/html; charset=utf-8"));
+        app.MapGet("/shop", async (Shop shop, CancellationToken cancellationToken) =>
+            await shop.ServeAsync(cancellationToken) ? Results.Text("served") : Results.Text("the shop failed", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/demo/status", (Scenarios scenarios) => Results.Json(new { running = scenarios.Running, log = scenarios.Log }));
         app.MapPost("/demo/scenarios/{name}", (string name, Scenarios scenarios) =>
         {

@@ -31,6 +31,7 @@ internal sealed record SnapshotDto(
     IReadOnlyList<ApprovalDto> Approvals,
     OptimizerDto? Optimizer,
     ConfigurationDto? Configuration,
+    ClusterPicture? Cluster,
     IReadOnlyList<DashboardEvent> Events);
 
 internal sealed record ActionsDto(bool Allowed, string? Reason);

@@ -19,6 +19,7 @@ internal sealed class DashboardSnapshot(IServiceProvider services, DashboardReco
     private readonly RecoveryManager? _recovery = services.GetService<RecoveryManager>();
     private readonly AdaptiveConfigManager? _configuration = services.GetService<AdaptiveConfigManager>();
     private readonly DashboardApprovals? _approvals = services.GetService<DashboardApprovals>();
+    private readonly IClusterView? _cluster = services.GetService<IClusterView>();
 
     public SnapshotDto Build(ActionsDto actions)
     {
@@ -37,6 +38,7 @@ internal sealed class DashboardSnapshot(IServiceProvider services, DashboardReco
             _approvals?.Pending ?? [],
             recorder.Generations is { Count: > 0 } generations ? new OptimizerDto(generations) : null,
             Configuration(),
+            _cluster?.Read(),
             recorder.RecentEvents);
     }
 

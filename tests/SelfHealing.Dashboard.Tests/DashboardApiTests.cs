@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using SelfHealing.CircuitBreakers;
+using SelfHealing.Coordination;
 using SelfHealing.Health;
 using SelfHealing.Metrics;
 using SelfHealing.Recovery;
@@ -141,6 +142,55 @@ public sealed class DashboardApiTests
         await restarted.Task.WaitAsync(Bound);
         (await recovery.WaitAsync(Bound)).Status.Should().Be(IncidentStatus.Resolved);
         approvals.Pending.Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task With_coordination_the_snapshot_shows_the_cluster_and_without_it_none()
+    {
+        await using (WebApplication alone = await DashboardHost.StartAsync())
+        {
+            (await GetJsonAsync(alone, "/selfhealing/api/v1/snapshot")).GetProperty("cluster").ValueKind.Should().Be(JsonValueKind.Null);
+        }
+
+        string directory = Directory.CreateTempSubdirectory("selfhealing-dashboard-").FullName;
+        try
+        {
+            await using WebApplication app = await DashboardHost.StartAsync(b => b.UseCoordination(o =>
+            {
+                o.NodeId = "a";
+                o.Members["a"] = $"127.0.0.1:{FreePort()}";
+                o.ForwardingPort = FreePort();
+                o.LogDirectory = directory;
+            }));
+            var recorder = app.Services.GetRequiredService<DashboardRecorder>();
+            using var connected = new CancellationTokenSource(Bound);
+            var events = recorder.Connect(connected.Token);
+            var coordinator = app.Services.GetRequiredService<IClusterCoordinator>();
+            while (coordinator.LeaderId is null)
+            {
+                await events.WaitToReadAsync(connected.Token); // each event may be the election: look again
+                while (events.TryRead(out _))
+                {
+                }
+            }
+
+            JsonElement cluster = (await GetJsonAsync(app, "/selfhealing/api/v1/snapshot")).GetProperty("cluster");
+            (cluster.GetProperty("nodeId").GetString(), cluster.GetProperty("role").GetString(), cluster.GetProperty("leaderId").GetString())
+                .Should().Be(("a", "Leader", "a"));
+            cluster.GetProperty("hasQuorum").GetBoolean().Should().BeTrue();
+            cluster.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("id").GetString()).Should().Equal("a");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static async Task<JsonElement> GetJsonAsync(WebApplication app, string path)

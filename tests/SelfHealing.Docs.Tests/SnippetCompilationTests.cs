@@ -36,6 +36,7 @@ public sealed partial class SnippetCompilationTests
         global using SelfHealing;
         global using SelfHealing.Chaos;
         global using SelfHealing.CircuitBreakers;
+        global using SelfHealing.Dashboard;
         global using SelfHealing.Configuration;
         global using SelfHealing.Coordination;
         global using SelfHealing.DependencyInjection;

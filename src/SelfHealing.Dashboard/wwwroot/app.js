@@ -86,6 +86,7 @@
     renderIncidents(s.incidents);
     renderOptimizer(s.optimizer);
     renderConfiguration(s);
+    renderCluster(s.cluster);
     renderFeed(s.events);
   }
 
@@ -223,7 +224,9 @@
       height: 220,
       scales: { x: { time: xTime } },
       series: [{}].concat(series),
-      axes: [{}, { scale: series[0].scale }, { scale: series[series.length - 1].scale, side: 1, grid: { show: false } }],
+      // Generations are whole numbers: no tick between two of them.
+      axes: [xTime ? {} : { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] },
+        { scale: series[0].scale }, { scale: series[series.length - 1].scale, side: 1, grid: { show: false } }],
     }, data, element);
   }
 
@@ -254,6 +257,26 @@
     $('config-history').tBodies[0].innerHTML = c.history.map((h) =>
       '<tr data-version="' + h.version + '"><td class="num">' + h.version + '</td><td>' + esc(h.source) + '</td><td class="num">' + clock(h.timestamp) + '</td><td>' + esc(h.reason) + '</td><td>' +
       (h.version === c.version ? '<small>current</small>' : actionButton('rollback', 'Roll back', { version: h.version }, s.actions.allowed)) + '</td></tr>').join('');
+  }
+
+  function renderCluster(c) {
+    $('cluster').hidden = !c;
+    if (!c) {
+      return;
+    }
+    $('cluster-summary').textContent = 'this node ' + c.nodeId + ' (' + c.role + '), leader ' + (c.leaderId || 'none') + ', term ' + c.term +
+      ', applied index ' + c.appliedIndex + (c.hasQuorum ? '' : ' · NO QUORUM: cluster-wide actions are refused');
+    $('cluster-members').tBodies[0].innerHTML = c.members.map((m) =>
+      '<tr data-member="' + esc(m.id) + '"><td>' + esc(m.id) + '</td><td>' + esc(m.address) + '</td><td>' +
+      (m.id === c.leaderId ? 'leader' : (m.id === c.nodeId ? esc(c.role) : '')) + '</td></tr>').join('');
+    $('cluster-leases').innerHTML = c.leases.length
+      ? '<ul>' + c.leases.map((l) => '<li><b>' + esc(l.target) + '</b> held by ' + esc(l.holder) + ' for ' + esc(l.action) + ' on ' + esc(l.component) +
+        ' (fencing token ' + l.fencingToken + ', until ' + clock(l.expiresAt) + ')</li>').join('') + '</ul>'
+      : '<p class="muted">No lease held.</p>';
+    $('cluster-circuits').innerHTML = c.circuits.length
+      ? '<ul>' + c.circuits.map((x) => '<li><b>' + esc(x.name) + '</b> ' + (x.isOpen ? '<span class="badge" data-state="Open">Open</span>' : 'closed') +
+        ' — open on ' + x.openNodes.length + ' of the ' + x.quorum + ' needed' + (x.openNodes.length ? ': ' + x.openNodes.map(esc).join(', ') : '') + '</li>').join('') + '</ul>'
+      : '<p class="muted">No shared circuit reported.</p>';
   }
 
   function feedItem(e) {
