@@ -3,9 +3,11 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.Configuration;
 using SelfHealing.Metrics;
+using SelfHealing.Recovery;
 
 namespace SelfHealing.Dashboard;
 
@@ -149,6 +151,26 @@ internal static class DashboardApi
         {
             return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
         }
+    }
+
+    public static async Task<IResult> SwitchAsync(HttpContext context)
+    {
+        if (context.RequestServices.GetService<RecoveryManager>() is null)
+        {
+            return Results.Problem("The recovery manager is not registered.", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        IFormCollection form = await context.Request.ReadFormAsync(context.RequestAborted).ConfigureAwait(false);
+        string? text = form["value"];
+        if (text is not ("on" or "off" or "configured"))
+        {
+            return Results.Problem($"The form field 'value' is '{text}'; allowed: on, off or configured.", statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        bool? value = text == "configured" ? null : text == "on";
+        context.RequestServices.GetRequiredService<DashboardSwitches>().SetAutomaticRecovery(value);
+        bool now = context.RequestServices.GetRequiredService<IOptionsMonitor<RecoveryOptions>>().CurrentValue.AutomaticRecovery;
+        return Results.Json(new { automaticRecovery = now, overridden = value is not null }, Json);
     }
 
     private static IResult OnBreaker(HttpContext context, string name, Action<CircuitBreaker> act)

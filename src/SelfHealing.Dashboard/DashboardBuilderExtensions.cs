@@ -45,6 +45,9 @@ public static class DashboardBuilderExtensions
             sp.GetService<ILogger<DashboardRecorder>>(),
             sp.GetService<DashboardApprovals>()));
         services.AddSingleton<IHostedService>(sp => sp.GetRequiredService<DashboardRecorder>());
+        services.TryAddSingleton<DashboardSwitches>();
+        services.AddSingleton<IPostConfigureOptions<RecoveryOptions>>(sp => sp.GetRequiredService<DashboardSwitches>());
+        services.AddSingleton<IOptionsChangeTokenSource<RecoveryOptions>>(sp => sp.GetRequiredService<DashboardSwitches>());
         services.TryAddSingleton(sp => new DashboardSnapshot(sp, sp.GetRequiredService<DashboardRecorder>(), sp.GetRequiredService<IOptions<DashboardOptions>>(), sp.GetRequiredService<TimeProvider>()));
         return builder;
     }

@@ -65,6 +65,7 @@ public static class DashboardEndpointRouteBuilderExtensions
         actions.MapPost("/approvals/{id}/approve", (HttpContext context, string id) => DashboardApi.Decide(context, id, approve: true));
         actions.MapPost("/approvals/{id}/deny", (HttpContext context, string id) => DashboardApi.Decide(context, id, approve: false));
         actions.MapPost("/configuration/rollback", (Delegate)DashboardApi.RollbackAsync);
+        actions.MapPost("/switches/automatic-recovery", (Delegate)DashboardApi.SwitchAsync);
         return group;
     }
 }

@@ -32,7 +32,11 @@ internal sealed record SnapshotDto(
     OptimizerDto? Optimizer,
     ConfigurationDto? Configuration,
     ClusterPicture? Cluster,
+    SwitchesDto? Switches,
     IReadOnlyList<DashboardEvent> Events);
+
+/// <summary>The kill switches: automatic recovery as in force, and whether an operator set it over configuration.</summary>
+internal sealed record SwitchesDto(bool AutomaticRecovery, bool Overridden);
 
 internal sealed record ActionsDto(bool Allowed, string? Reason);
 

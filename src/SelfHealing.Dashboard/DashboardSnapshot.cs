@@ -20,6 +20,8 @@ internal sealed class DashboardSnapshot(IServiceProvider services, DashboardReco
     private readonly AdaptiveConfigManager? _configuration = services.GetService<AdaptiveConfigManager>();
     private readonly DashboardApprovals? _approvals = services.GetService<DashboardApprovals>();
     private readonly IClusterView? _cluster = services.GetService<IClusterView>();
+    private readonly IOptionsMonitor<RecoveryOptions>? _recoveryOptions = services.GetService<IOptionsMonitor<RecoveryOptions>>();
+    private readonly DashboardSwitches _switches = services.GetRequiredService<DashboardSwitches>();
 
     public SnapshotDto Build(ActionsDto actions)
     {
@@ -39,6 +41,7 @@ internal sealed class DashboardSnapshot(IServiceProvider services, DashboardReco
             recorder.Generations is { Count: > 0 } generations ? new OptimizerDto(generations) : null,
             Configuration(),
             _cluster?.Read(),
+            _recovery is null || _recoveryOptions is null ? null : new SwitchesDto(_recoveryOptions.CurrentValue.AutomaticRecovery, _switches.AutomaticRecovery is not null),
             recorder.RecentEvents);
     }
 

@@ -186,6 +186,49 @@ public sealed class DashboardApiTests
         }
     }
 
+    [Fact]
+    public async Task The_automatic_recovery_kill_switch_flips_from_the_page_and_goes_back_to_configuration()
+    {
+        await using WebApplication app = await DashboardHost.StartAsync();
+        var options = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptionsMonitor<RecoveryOptions>>();
+        options.CurrentValue.AutomaticRecovery.Should().BeTrue();
+
+        using (HttpResponseMessage off = await PostActionAsync(app, "/selfhealing/api/v1/switches/automatic-recovery", ("value", "off")))
+        {
+            off.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        options.CurrentValue.AutomaticRecovery.Should().BeFalse("the recovery manager reads this on every decision");
+        JsonElement switches = (await GetJsonAsync(app, "/selfhealing/api/v1/snapshot")).GetProperty("switches");
+        (switches.GetProperty("automaticRecovery").GetBoolean(), switches.GetProperty("overridden").GetBoolean()).Should().Be((false, true));
+
+        using (HttpResponseMessage bad = await PostActionAsync(app, "/selfhealing/api/v1/switches/automatic-recovery", ("value", "maybe")))
+        {
+            bad.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+            (await bad.Content.ReadAsStringAsync()).Should().Contain("'value' is 'maybe'; allowed: on, off or configured");
+        }
+
+        options.CurrentValue.AutomaticRecovery.Should().BeFalse("a refused request changes nothing");
+        using (HttpResponseMessage back = await PostActionAsync(app, "/selfhealing/api/v1/switches/automatic-recovery", ("value", "configured")))
+        {
+            back.StatusCode.Should().Be(HttpStatusCode.OK);
+        }
+
+        options.CurrentValue.AutomaticRecovery.Should().BeTrue();
+    }
+
+    private static async Task<HttpResponseMessage> PostActionAsync(WebApplication app, string path, params (string Name, string Value)[] fields)
+    {
+        HttpClient client = app.Client();
+        using HttpResponseMessage tokens = await client.GetAsync("/selfhealing/api/v1/antiforgery");
+        JsonElement token = JsonDocument.Parse(await tokens.Content.ReadAsStringAsync()).RootElement;
+        var form = fields.ToDictionary(f => f.Name, f => f.Value);
+        form[token.GetProperty("field").GetString()!] = token.GetProperty("token").GetString()!;
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("Cookie", tokens.Headers.GetValues("Set-Cookie").Single().Split(';')[0]);
+        return await client.SendAsync(request);
+    }
+
     private static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);

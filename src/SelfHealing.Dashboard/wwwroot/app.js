@@ -84,6 +84,7 @@
     renderGraph(s.components);
     renderBreakers(s);
     renderIncidents(s.incidents);
+    renderSwitches(s);
     renderOptimizer(s.optimizer);
     renderConfiguration(s);
     renderCluster(s.cluster);
@@ -202,6 +203,18 @@
       (i.rootCause && i.rootCause !== i.component ? ' <small>(root cause ' + esc(i.rootCause) + ')</small>' : '') +
       ' <small>' + clock(i.openedAt) + (i.closedAt ? ' – ' + clock(i.closedAt) : '') + '</small></summary>' +
       '<ol class="timeline">' + i.timeline.map((t) => '<li><time>' + clock(t.at) + '</time><b>' + esc(t.kind) + '</b> ' + esc(t.message) + '</li>').join('') + '</ol></details>';
+  }
+
+  function renderSwitches(s) {
+    const w = s.switches;
+    $('switches').hidden = !w;
+    if (!w) {
+      return;
+    }
+    $('switches').innerHTML = 'Automatic recovery: <b data-switch="automatic-recovery" data-on="' + w.automaticRecovery + '">' + (w.automaticRecovery ? 'on' : 'OFF') + '</b>' +
+      (w.overridden ? ' (set from this page) ' : ' (as configured) ') +
+      actionButton('switch', w.automaticRecovery ? 'Turn off' : 'Turn on', { value: w.automaticRecovery ? 'off' : 'on' }, s.actions.allowed) +
+      (w.overridden ? ' ' + actionButton('switch', 'As configured', { value: 'configured' }, s.actions.allowed) : '');
   }
 
   function renderIncidents(incidents) {
@@ -359,6 +372,7 @@
       case 'approve': act('api/v1/approvals/' + encodeURIComponent(d.id) + '/approve', {}); break;
       case 'deny': act('api/v1/approvals/' + encodeURIComponent(d.id) + '/deny', {}); break;
       case 'rollback': act('api/v1/configuration/rollback', { version: d.version }); break;
+      case 'switch': act('api/v1/switches/automatic-recovery', { value: d.value }); break;
       default: break;
     }
   });
