@@ -29,12 +29,14 @@ internal static class DashboardStream
         {
             await WriteAsync(response, "retry: 2000\n: connected\n\n", stop.Token).ConfigureAwait(false);
             Task<bool>? waiting = null;
+            Task? tick = null; // one timer at a time, however many events come between two ticks
             while (!stop.IsCancellationRequested)
             {
                 waiting ??= reader.WaitToReadAsync(stop.Token).AsTask();
-                Task tick = Task.Delay(KeepAlive, time, stop.Token);
+                tick ??= Task.Delay(KeepAlive, time, stop.Token);
                 if (await Task.WhenAny(waiting, tick).ConfigureAwait(false) != waiting)
                 {
+                    tick = null;
                     await WriteAsync(response, ": keep-alive\n\n", stop.Token).ConfigureAwait(false);
                     continue;
                 }

@@ -39,6 +39,94 @@ public sealed partial class RecoveryManager
         };
     }
 
+    // A component the manager cannot act on, in trouble, with dependencies but no upstream incident open yet: its
+    // dependency's news may simply not have arrived (each component is checked on its own interval). Hold it for the
+    // correlation window: if an incident opens meanwhile for something it depends on, it joins that incident (one root
+    // cause, one incident, whatever order the news came in); otherwise it gets its own incident when the window ends.
+    // Called under _gate.
+    private bool Hold(string component, string failureType, HealthLevel level, string message, DateTimeOffset now)
+    {
+        TimeSpan window = Options.CorrelationWindow;
+        if (window <= TimeSpan.Zero || _monitor.GetHealth(component) is not { DependsOn.Count: > 0 })
+        {
+            return false;
+        }
+
+        if (_held.TryGetValue(component, out HeldTrouble? held))
+        {
+            _held[component] = held with { Message = message, Level = level }; // still waiting: keep the latest news
+            return true;
+        }
+
+        _held[component] = new HeldTrouble(failureType, level, message, now);
+        _ = ReleaseAsync(component, window);
+        return true;
+    }
+
+    private async Task ReleaseAsync(string component, TimeSpan window)
+    {
+        try
+        {
+            await Task.Delay(window, _time, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the manager stopped
+        }
+
+        HeldTrouble? held;
+        lock (_gate)
+        {
+            _held.Remove(component, out held);
+        }
+
+        // Nothing upstream opened an incident: its own, if it is still in trouble.
+        if (held is not null && _monitor.GetHealth(component) is { } health && health.Level >= Options.TriggerLevel)
+        {
+            Trigger(component, held.FailureType, health.Level, health.AffectedBy, held.Message, held: true);
+        }
+    }
+
+    // An incident just opened for root: the held components that depend on it (directly or not) join it. Under _gate.
+    private void JoinHeld(string root, IncidentRecord record, DateTimeOffset now)
+    {
+        foreach ((string component, HeldTrouble held) in _held.ToArray())
+        {
+            if (component != root && DependsOn(component, root))
+            {
+                _held.Remove(component);
+                var joined = _joined.TryGetValue(root, out HashSet<string>? seen) ? seen : _joined[root] = new HashSet<string>(StringComparer.Ordinal);
+                joined.Add(component);
+                record.Note(now, "event", $"{held.Message} (affected by {root}: part of this incident)");
+            }
+        }
+    }
+
+    private bool DependsOn(string component, string dependency)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { component };
+        var pending = new Stack<string>([component]);
+        while (pending.Count > 0 && seen.Count < 1000)
+        {
+            foreach (string next in _monitor.GetHealth(pending.Pop())?.DependsOn ?? [])
+            {
+                if (next == dependency)
+                {
+                    return true;
+                }
+
+                if (seen.Add(next))
+                {
+                    pending.Push(next);
+                }
+            }
+        }
+
+        return false;
+    }
+
+    private sealed record HeldTrouble(string FailureType, HealthLevel Level, string Message, DateTimeOffset Since);
+
     // A dependency's trouble can show a check or two after its dependents' (each component is checked on its own
     // interval), and a short one may be over by then: before acting on a component that has dependencies and no troubled
     // upstream, wait the correlation window and diagnose again, from the health now and from the recent events, so one

@@ -95,7 +95,7 @@ public sealed partial class RecoveryManager
 
     // Opens (or joins) the component's incident and starts its run, unless one is running: then the news goes
     // into that run's timeline. Returns the run, or null when the manager is not running.
-    private RecoveryRun? Trigger(string component, string failureType, HealthLevel? level, IReadOnlyList<string>? affectedBy, string message, ActivityContext cause = default, RecoveryPlan? plan = null)
+    private RecoveryRun? Trigger(string component, string failureType, HealthLevel? level, IReadOnlyList<string>? affectedBy, string message, ActivityContext cause = default, RecoveryPlan? plan = null, bool held = false)
     {
         DateTimeOffset now = _time.GetUtcNow();
         Incident? opened = null;
@@ -133,12 +133,18 @@ public sealed partial class RecoveryManager
                     Announce(watched.Note(now, "event", message), notify: false);
                     return null;
                 }
+
+                if (!held && Hold(component, failureType, level.Value, message, now))
+                {
+                    return null;
+                }
             }
 
             if (!_open.TryGetValue(component, out record))
             {
                 record = new IncidentRecord(Diagnose(component, failureType, level, affectedBy ?? _monitor.GetHealth(component)?.AffectedBy ?? [], message, now));
                 _open[component] = record;
+                JoinHeld(component, record, now);
                 opened = record.Current;
             }
             else

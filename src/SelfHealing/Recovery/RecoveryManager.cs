@@ -51,6 +51,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
     private readonly Dictionary<string, RecoveryRun> _runs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IncidentRecord> _open = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _joined = new(StringComparer.Ordinal); // root -> components seen in its incident
+    private readonly Dictionary<string, HeldTrouble> _held = new(StringComparer.Ordinal); // components without a run, waiting to join an upstream incident
     private readonly LinkedList<Incident> _closed = new();
     private readonly ConcurrentDictionary<(string FailureType, RecoveryStrategy Strategy), StrategyStatistics> _statistics = new();
     private readonly ConcurrentDictionary<(string FailureType, string? Component), RecoveryPlan> _plans = new();
