@@ -10,12 +10,19 @@ public sealed class DemoBrowserTests(DemoFixture demo, ITestOutputHelper output)
 {
     private const float Long = 30_000;
 
-    [Fact]
-    public async Task The_page_loads_live_without_console_errors_and_fits_a_phone()
+    // The dashboard in a new page, once its live stream is connected.
+    private async Task<(IPage Page, List<string> Errors)> OpenLiveAsync()
     {
         (IPage page, List<string> errors) = await demo.Browser.OpenAsync();
         await page.GotoAsync(demo.Dashboard);
         await page.WaitForSelectorAsync("#live[data-live='true']", new() { Timeout = Long });
+        return (page, errors);
+    }
+
+    [Fact]
+    public async Task The_page_loads_live_without_console_errors_and_fits_a_phone()
+    {
+        (IPage page, List<string> errors) = await OpenLiveAsync();
         await page.WaitForSelectorAsync("tr[data-breaker='storefront']", new() { Timeout = Long });
         await page.WaitForSelectorAsync("g[data-component='storefront']", new() { Timeout = Long });
         (await page.TitleAsync()).Should().Be("SelfHealing demo: the shop");
@@ -34,9 +41,7 @@ public sealed class DemoBrowserTests(DemoFixture demo, ITestOutputHelper output)
     [Fact]
     public async Task A_failure_shows_on_the_page_within_two_seconds_and_its_incident_resolves()
     {
-        (IPage page, List<string> errors) = await demo.Browser.OpenAsync();
-        await page.GotoAsync(demo.Dashboard);
-        await page.WaitForSelectorAsync("#live[data-live='true']", new() { Timeout = Long });
+        (IPage page, List<string> errors) = await OpenLiveAsync();
         await page.WaitForSelectorAsync("tr[data-breaker='database'] .badge[data-state='Closed']", new() { Timeout = Long });
 
         long injected = Stopwatch.GetTimestamp();
@@ -60,9 +65,7 @@ public sealed class DemoBrowserTests(DemoFixture demo, ITestOutputHelper output)
     [Fact]
     public async Task The_optimizer_chart_grows_by_a_generation_as_the_optimizer_runs()
     {
-        (IPage page, List<string> errors) = await demo.Browser.OpenAsync();
-        await page.GotoAsync(demo.Dashboard);
-        await page.WaitForSelectorAsync("#live[data-live='true']", new() { Timeout = Long });
+        (IPage page, List<string> errors) = await OpenLiveAsync();
         int before = int.Parse(await page.GetAttributeAsync("#optimizer-chart", "data-generations") ?? "0", System.Globalization.CultureInfo.InvariantCulture);
 
         Task<bool>? run = demo.Scenarios.Start("optimize");
@@ -81,9 +84,7 @@ public sealed class DemoBrowserTests(DemoFixture demo, ITestOutputHelper output)
     [Fact]
     public async Task A_cascade_is_contained_by_the_breaker_while_the_copy_without_one_fails()
     {
-        (IPage page, List<string> errors) = await demo.Browser.OpenAsync();
-        await page.GotoAsync(demo.Dashboard);
-        await page.WaitForSelectorAsync("#live[data-live='true']", new() { Timeout = Long });
+        (IPage page, List<string> errors) = await OpenLiveAsync();
 
         Task<bool>? run = demo.Scenarios.Start("cascade");
         run.Should().NotBeNull("no other scenario runs");
