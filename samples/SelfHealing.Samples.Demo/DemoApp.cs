@@ -76,7 +76,16 @@ public static class DemoApp
         app.MapGet("/", () => Results.Content(DemoPage.Html, "text/html; charset=utf-8"));
         app.MapGet("/shop", async (Shop shop, CancellationToken cancellationToken) =>
             await shop.ServeAsync(cancellationToken) ? Results.Text("served") : Results.Text("the shop failed", statusCode: StatusCodes.Status503ServiceUnavailable));
-        app.MapGet("/demo/status", (Scenarios scenarios) => Results.Json(new { running = scenarios.Running, log = scenarios.Log }));
+        app.MapGet("/demo/status", (Scenarios scenarios, CascadeLab lab) => Results.Json(new
+        {
+            running = scenarios.Running,
+            log = scenarios.Log,
+            lab = new
+            {
+                withBreaker = new { lab.Protected.Counts.Served, lab.Protected.Counts.Failed },
+                withoutBreaker = new { lab.Unprotected.Counts.Served, lab.Unprotected.Counts.Failed },
+            },
+        }));
         app.MapPost("/demo/scenarios/{name}", (string name, Scenarios scenarios) =>
         {
             if (!Scenarios.Names.Contains(name))

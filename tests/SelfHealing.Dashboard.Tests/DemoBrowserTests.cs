@@ -86,10 +86,22 @@ public sealed class DemoBrowserTests(DemoFixture demo, ITestOutputHelper output)
     {
         (IPage page, List<string> errors) = await OpenLiveAsync();
 
+        (IPage side, List<string> sideErrors) = await demo.Browser.OpenAsync(900, 700);
+        await side.GotoAsync(demo.Root);
+
         Task<bool>? run = demo.Scenarios.Start("cascade");
         run.Should().NotBeNull("no other scenario runs");
         await page.WaitForSelectorAsync($"tr[data-breaker='{CascadeLab.BreakerName}'] .badge[data-state='Open']", new() { Timeout = Long });
         await Browser.ScreenshotAsync(page, "scenario-cascade");
+
+        // The demo's page, side by side: the copy without breakers fails most requests while the other fails none.
+        await side.WaitForFunctionAsync("() => /^([5-9]\\d|100) % failed$/.test(document.getElementById('without').textContent)", null, new() { Timeout = Long });
+        string with = await side.InnerTextAsync("#with");
+        output.WriteLine($"side by side: without breakers {await side.InnerTextAsync("#without")}, with a breaker {with}");
+        int.Parse(with.Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture).Should().BeLessThanOrEqualTo(5);
+        await Browser.ScreenshotAsync(side, "scenario-cascade-side-by-side");
+        sideErrors.Should().BeEmpty();
+        await side.CloseAsync();
         (await run!.WaitAsync(TimeSpan.FromMinutes(1))).Should().BeTrue(string.Join(Environment.NewLine, demo.Scenarios.Log));
         await page.WaitForSelectorAsync($"tr[data-breaker='{CascadeLab.BreakerName}'] .badge[data-state='Closed']", new() { Timeout = Long });
 

@@ -14,6 +14,8 @@ public sealed class DemoFixture : IAsyncLifetime
 
     public WebApplication App { get; private set; } = null!;
 
+    public string Root { get; private set; } = null!;
+
     public string Dashboard { get; private set; } = null!;
 
     public Shop Shop => App.Services.GetRequiredService<Shop>();
@@ -25,6 +27,7 @@ public sealed class DemoFixture : IAsyncLifetime
         App = DemoApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Logging.ClearProviders());
         await App.StartAsync();
         string address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        Root = address + "/";
         Dashboard = address + "/selfhealing/";
         await Browser.InitializeAsync();
     }
