@@ -136,7 +136,7 @@ internal sealed partial class DashboardRecorder : IHostedService, IAsyncDisposab
         }
     }
 
-    /// <summary>Records one event and passes it on (internal so that tests can feed events without a hub).</summary>
+    /// <summary>Records one event and passes it on (tests feed it events directly).</summary>
     internal void Record(SelfHealingEvent e)
     {
         DashboardEvent item = DashboardEvents.Describe(e, Interlocked.Increment(ref _sequence));
