@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.DependencyInjection;
 using SelfHealing.Health;
@@ -103,6 +105,14 @@ public static class DemoApp
             return Results.NoContent();
         });
         return app;
+    }
+
+    /// <summary>Builds and starts the demo on 127.0.0.1 with an ephemeral port, quiet; returns it and its address.</summary>
+    public static async Task<(WebApplication App, string Address)> StartOnLoopbackAsync()
+    {
+        WebApplication app = Build(["--urls", "http://127.0.0.1:0"], builder => builder.Logging.ClearProviders());
+        await app.StartAsync();
+        return (app, app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single());
     }
 
     private static void Levels(MetricThreshold threshold, double degraded, double critical)

@@ -3,9 +3,9 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SelfHealing;
 using SelfHealing.CircuitBreakers;
 using SelfHealing.Configuration;
-using SelfHealing;
 using SelfHealing.Coordination;
 using SelfHealing.DependencyInjection;
 using SelfHealing.Events;
@@ -52,7 +52,7 @@ public static class CoordinationBuilderExtensions
             sp.GetService<TimeProvider>(),
             sp.GetService<ILoggerFactory>()));
         services.TryAddSingleton<IClusterCoordinator>(sp => sp.GetRequiredService<ClusterCoordinator>());
-        services.TryAddSingleton<IClusterView>(sp => new ClusterViewAdapter(sp.GetRequiredService<IClusterCoordinator>(), sp.GetRequiredService<ClusterCoordinator>()));
+        services.TryAddSingleton<IClusterView>(sp => new ClusterViewAdapter(sp.GetRequiredService<ClusterCoordinator>()));
         services.TryAddSingleton<IRecoveryLeases>(sp => new ClusterRecoveryLeases(
             sp.GetRequiredService<IClusterCoordinator>(),
             sp.GetRequiredService<IOptions<CoordinationOptions>>().Value.DefaultLeaseDuration,

@@ -74,7 +74,7 @@ internal static class DashboardApi
             AggregatedMetric slice = await collector.AggregateAsync(name, since, since + step, cancellationToken: context.RequestAborted).ConfigureAwait(false);
             result.Add(slice.Count == 0
                 ? new SeriesPointDto(since + step, 0, 0, null, null, null)
-                : new SeriesPointDto(since + step, slice.Count, Finite(slice.RatePerSecond), Nullable(slice.P50), Nullable(slice.P95), Nullable(slice.P99)));
+                : new SeriesPointDto(since + step, slice.Count, JsonNumbers.OrZero(slice.RatePerSecond), JsonNumbers.OrNull(slice.P50), JsonNumbers.OrNull(slice.P95), JsonNumbers.OrNull(slice.P99)));
         }
 
         return Results.Json(new SeriesDto(name, start, step.TotalSeconds, result), Json);
@@ -183,8 +183,4 @@ internal static class DashboardApi
         act(breaker!);
         return Results.Json(new { name, state = breaker!.State.ToString() }, Json);
     }
-
-    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
-
-    private static double? Nullable(double value) => double.IsFinite(value) ? value : null;
 }

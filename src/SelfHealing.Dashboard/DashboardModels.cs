@@ -2,6 +2,14 @@ namespace SelfHealing.Dashboard;
 
 // The JSON API's shapes (version 1, docs/dashboard.md). Internal: the API is the JSON, not these types.
 
+/// <summary>JSON has no NaN or infinity: a ratio without data is 0, a value without data is null.</summary>
+internal static class JsonNumbers
+{
+    public static double OrZero(double value) => double.IsFinite(value) ? value : 0;
+
+    public static double? OrNull(double value) => double.IsFinite(value) ? value : null;
+}
+
 /// <summary>One transition of a breaker.</summary>
 internal sealed record BreakerTransition(DateTimeOffset At, string From, string To, string Cause, string Reason);
 

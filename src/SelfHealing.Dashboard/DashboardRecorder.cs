@@ -154,7 +154,7 @@ internal sealed partial class DashboardRecorder : IHostedService, IAsyncDisposab
                     Keep(recent, new BreakerTransition(changed.Timestamp, changed.PreviousState.ToString(), changed.State.ToString(), changed.Cause.ToString(), changed.Reason), _options.TransitionsPerBreaker);
                     break;
                 case ConfigurationPromoted promoted:
-                    Keep(_generations, new GenerationPoint(promoted.Generation, promoted.Timestamp, Finite(promoted.Fitness), Finite(promoted.MeanFitness), promoted.Snapshot.Version), _options.GenerationHistory);
+                    Keep(_generations, new GenerationPoint(promoted.Generation, promoted.Timestamp, JsonNumbers.OrNull(promoted.Fitness), JsonNumbers.OrNull(promoted.MeanFitness), promoted.Snapshot.Version), _options.GenerationHistory);
                     break;
             }
 
@@ -177,8 +177,6 @@ internal sealed partial class DashboardRecorder : IHostedService, IAsyncDisposab
             }
         }
     }
-
-    private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 
     private static void Keep<T>(Queue<T> queue, T item, int capacity)
     {

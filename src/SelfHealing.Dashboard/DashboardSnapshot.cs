@@ -66,8 +66,8 @@ internal sealed class DashboardSnapshot(IServiceProvider services, DashboardReco
                 b.TotalCalls,
                 b.FailedCalls,
                 b.SlowCalls,
-                Finite(b.FailureRatio),
-                Finite(b.SlowCallRatio),
+                JsonNumbers.OrZero(b.FailureRatio),
+                JsonNumbers.OrZero(b.SlowCallRatio),
                 b.FailureThreshold,
                 b.LastTransition,
                 recorder.TransitionsOf(b.Name)))];
@@ -121,6 +121,4 @@ internal sealed class DashboardSnapshot(IServiceProvider services, DashboardReco
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString() ?? string.Empty,
     };
-
-    private static double Finite(double value) => double.IsFinite(value) ? value : 0;
 }

@@ -1,8 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using SelfHealing.Samples.Demo;
 
 namespace SelfHealing.Dashboard.Tests;
@@ -24,9 +21,7 @@ public sealed class DemoFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = DemoApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Logging.ClearProviders());
-        await App.StartAsync();
-        string address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        (App, string address) = await DemoApp.StartOnLoopbackAsync();
         Root = address + "/";
         Dashboard = address + "/selfhealing/";
         await Browser.InitializeAsync();

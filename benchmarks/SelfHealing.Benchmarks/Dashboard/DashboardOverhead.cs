@@ -1,9 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using SelfHealing.Samples.Demo;
 
 namespace SelfHealing.Benchmarks.Dashboard;
@@ -30,9 +26,7 @@ internal static class DashboardOverhead
             return 2;
         }
 
-        WebApplication app = DemoApp.Build(["--urls", "http://127.0.0.1:0"], builder => builder.Logging.ClearProviders());
-        await app.StartAsync();
-        string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        (WebApplication app, string address) = await DemoApp.StartOnLoopbackAsync();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients + 4 }) { BaseAddress = new Uri(address) };
 
         Console.WriteLine($"demo app at {address}; {clients} clients; {rounds} rounds of {seconds} s closed and {seconds} s open, alternating");

@@ -41,13 +41,6 @@ public sealed class Chromosome
     internal void Record(double fitness)
     {
         Evaluations++;
-        if (_recentCount == 0 && Evaluations > 1 && double.IsFinite(Fitness))
-        {
-            // restored from a kept state: its mean counts as one measurement
-            _recent0 = Fitness;
-            _recentCount = 1;
-        }
-
         switch (_recentCount % MeanSpan)
         {
             case 0: _recent0 = fitness; break;
@@ -72,7 +65,10 @@ public sealed class Chromosome
             values[i] = genes[i].Legal(state.Genes[i]);
         }
 
-        return new Chromosome(values) { Fitness = state.Fitness, Evaluations = Math.Max(1, state.Evaluations) };
+        // The kept mean counts as one measurement of the window.
+        return double.IsFinite(state.Fitness)
+            ? new Chromosome(values) { Fitness = state.Fitness, Evaluations = Math.Max(1, state.Evaluations), _recent0 = state.Fitness, _recentCount = 1 }
+            : new Chromosome(values) { Fitness = state.Fitness, Evaluations = Math.Max(1, state.Evaluations) };
     }
 
     internal Chromosome Copy()

@@ -9,18 +9,8 @@ public sealed partial class RecoveryManager
     // trouble, otherwise the troubled upstream component whose trouble shows first) and the related events.
     private Incident Diagnose(string component, string failureType, HealthLevel? level, IReadOnlyList<string> affectedBy, string message, DateTimeOffset now)
     {
-        var subjects = new HashSet<string>(StringComparer.Ordinal) { component };
-        var pending = new Stack<string>([component]);
-        while (pending.Count > 0 && subjects.Count < 1000)
-        {
-            foreach (string dependency in _monitor.GetHealth(pending.Pop())?.DependsOn ?? [])
-            {
-                if (subjects.Add(dependency))
-                {
-                    pending.Push(dependency);
-                }
-            }
-        }
+        HashSet<string> subjects = Dependencies(component);
+        subjects.Add(component);
 
         var related = _recent.About(subjects, now - Options.DiagnosisWindow);
         string rootCause = affectedBy.Count == 0 ? component : ProbableRoot(affectedBy, now);
@@ -44,7 +34,7 @@ public sealed partial class RecoveryManager
     // correlation window: if an incident opens meanwhile for something it depends on, it joins that incident (one root
     // cause, one incident, whatever order the news came in); otherwise it gets its own incident when the window ends.
     // Called under _gate.
-    private bool Hold(string component, string failureType, HealthLevel level, string message, DateTimeOffset now)
+    private bool Hold(string component, string failureType, string message)
     {
         TimeSpan window = Options.CorrelationWindow;
         if (window <= TimeSpan.Zero || _monitor.GetHealth(component) is not { DependsOn.Count: > 0 })
@@ -52,14 +42,13 @@ public sealed partial class RecoveryManager
             return false;
         }
 
-        if (_held.TryGetValue(component, out HeldTrouble? held))
+        bool waiting = _held.ContainsKey(component);
+        _held[component] = new HeldTrouble(failureType, message); // still waiting: the latest news counts
+        if (!waiting)
         {
-            _held[component] = held with { Message = message, Level = level }; // still waiting: keep the latest news
-            return true;
+            _ = ReleaseAsync(component, window);
         }
 
-        _held[component] = new HeldTrouble(failureType, level, message, now);
-        _ = ReleaseAsync(component, window);
         return true;
     }
 
@@ -92,40 +81,41 @@ public sealed partial class RecoveryManager
     {
         foreach ((string component, HeldTrouble held) in _held.ToArray())
         {
-            if (component != root && DependsOn(component, root))
+            if (component != root && Dependencies(component).Contains(root))
             {
                 _held.Remove(component);
-                var joined = _joined.TryGetValue(root, out HashSet<string>? seen) ? seen : _joined[root] = new HashSet<string>(StringComparer.Ordinal);
-                joined.Add(component);
-                record.Note(now, "event", $"{held.Message} (affected by {root}: part of this incident)");
+                record.Note(now, "event", Join(root, component, held.Message));
             }
         }
     }
 
-    private bool DependsOn(string component, string dependency)
+    // The components a component depends on, directly or not (at most 1,000).
+    private HashSet<string> Dependencies(string component)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal) { component };
+        var found = new HashSet<string>(StringComparer.Ordinal);
         var pending = new Stack<string>([component]);
-        while (pending.Count > 0 && seen.Count < 1000)
+        while (pending.Count > 0 && found.Count < 1000)
         {
-            foreach (string next in _monitor.GetHealth(pending.Pop())?.DependsOn ?? [])
+            foreach (string dependency in _monitor.GetHealth(pending.Pop())?.DependsOn ?? [])
             {
-                if (next == dependency)
+                if (dependency != component && found.Add(dependency))
                 {
-                    return true;
-                }
-
-                if (seen.Add(next))
-                {
-                    pending.Push(next);
+                    pending.Push(dependency);
                 }
             }
         }
 
-        return false;
+        return found;
     }
 
-    private sealed record HeldTrouble(string FailureType, HealthLevel Level, string Message, DateTimeOffset Since);
+    // Notes a component affected by root as part of root's incident; returns the timeline text. Under _gate.
+    private string Join(string root, string component, string message)
+    {
+        (_joined.TryGetValue(root, out HashSet<string>? seen) ? seen : _joined[root] = new HashSet<string>(StringComparer.Ordinal)).Add(component);
+        return $"{message} (affected by {root}: part of this incident)";
+    }
+
+    private sealed record HeldTrouble(string FailureType, string Message);
 
     // A dependency's trouble can show a check or two after its dependents' (each component is checked on its own
     // interval), and a short one may be over by then: before acting on a component that has dependencies and no troubled
@@ -162,19 +152,8 @@ public sealed partial class RecoveryManager
     // those none of whose own dependencies had bad news.
     private string[] TroubledUpstream(string component, DateTimeOffset since)
     {
-        var dependencies = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
-        var pending = new Stack<string>([component]);
-        while (pending.Count > 0 && dependencies.Count < 1000)
-        {
-            foreach (string dependency in _monitor.GetHealth(pending.Pop())?.DependsOn ?? [])
-            {
-                if (dependency != component && !dependencies.ContainsKey(dependency))
-                {
-                    dependencies[dependency] = _monitor.GetHealth(dependency)?.DependsOn ?? [];
-                    pending.Push(dependency);
-                }
-            }
-        }
+        Dictionary<string, IReadOnlyList<string>> dependencies = Dependencies(component)
+            .ToDictionary(d => d, d => _monitor.GetHealth(d)?.DependsOn ?? [], StringComparer.Ordinal);
 
         var troubled = _recent.About(new HashSet<string>(dependencies.Keys, StringComparer.Ordinal), since)
             .Where(e => e.Bad)

@@ -122,9 +122,7 @@ public sealed partial class RecoveryManager
                 IReadOnlyList<string> upstream = affectedBy ?? _monitor.GetHealth(component)?.AffectedBy ?? [];
                 if (upstream.FirstOrDefault(_open.ContainsKey) is { } root && root != component)
                 {
-                    var joined = _joined.TryGetValue(root, out HashSet<string>? seen) ? seen : _joined[root] = new HashSet<string>(StringComparer.Ordinal);
-                    joined.Add(component);
-                    Announce(_open[root].Note(now, "event", $"{message} (affected by {root}: part of this incident)"), notify: false);
+                    Announce(_open[root].Note(now, "event", Join(root, component, message)), notify: false);
                     return null;
                 }
 
@@ -134,7 +132,7 @@ public sealed partial class RecoveryManager
                     return null;
                 }
 
-                if (!held && Hold(component, failureType, level.Value, message, now))
+                if (!held && Hold(component, failureType, message))
                 {
                     return null;
                 }
