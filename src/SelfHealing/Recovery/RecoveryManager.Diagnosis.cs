@@ -5,21 +5,35 @@ namespace SelfHealing.Recovery;
 
 public sealed partial class RecoveryManager
 {
-    // The incident's first snapshot: the probable root cause (the component itself when nothing upstream is in
-    // trouble, otherwise the troubled upstream component whose trouble shows first) and the related events.
-    private Incident Diagnose(string component, string failureType, HealthLevel? level, IReadOnlyList<string> affectedBy, string message, DateTimeOffset now)
+    // How many related events an incident opens with: with one entry counting the earlier ones and the diagnosis, they
+    // fit in the first entries a long timeline keeps (IncidentRecord.KeptFromStart).
+    private const int RelatedAtOpening = IncidentRecord.KeptFromStart - 2;
+
+    // The incident's first snapshot: the probable root cause (see Explain) and the related events.
+    private Incident Diagnose(string component, string failureType, HealthLevel? level, IReadOnlyList<string> upstream, string message, DateTimeOffset now)
     {
         HashSet<string> subjects = Dependencies(component);
         subjects.Add(component);
 
         var related = _recent.About(subjects, now - Options.DiagnosisWindow);
-        string rootCause = affectedBy.Count == 0 ? component : ProbableRoot(affectedBy, now);
+        (string rootCause, IReadOnlyList<string> affectedBy) = Explain(component, upstream, now);
         long number = Interlocked.Increment(ref _incidentNumber);
         string id = string.Create(CultureInfo.InvariantCulture, $"{now:yyyyMMddHHmmss}-{number:D4}-{component}");
-        List<IncidentEntry> timeline = [.. related.Select(e => new IncidentEntry(e.Time, "event", e.Message))];
-        timeline.Add(new IncidentEntry(now, "diagnosis", rootCause == component
-            ? $"{message}; probable root cause: {component} itself"
-            : $"{message}; probable root cause: {rootCause} (upstream in trouble: {string.Join(", ", affectedBy)})"));
+        // The latest related events, so that with the diagnosis they fit in the head a long timeline keeps.
+        int left = Math.Max(0, related.Count - RelatedAtOpening);
+        List<IncidentEntry> timeline = [.. related.Skip(left).Select(e => new IncidentEntry(e.Time, "event", e.Message))];
+        if (left > 0)
+        {
+            timeline.Insert(0, new IncidentEntry(related[left - 1].Time, "omitted", string.Create(
+                CultureInfo.InvariantCulture, $"{left} earlier related events left out (an incident opens with the latest {RelatedAtOpening})")));
+        }
+
+        timeline.Add(new IncidentEntry(now, "diagnosis", (rootCause == component, upstream.Count) switch
+        {
+            (true, 0) => $"{message}; probable root cause: {component} itself",
+            (true, _) => $"{message}; probable root cause: {component} itself (upstream in trouble, not explaining it: {string.Join(", ", upstream)})",
+            _ => $"{message}; probable root cause: {rootCause} (upstream in trouble: {string.Join(", ", upstream)})",
+        }));
         return new Incident(id, component, failureType, IncidentStatus.Open, now, now)
         {
             RootCause = rootCause,
@@ -142,8 +156,14 @@ public sealed partial class RecoveryManager
             return incident;
         }
 
-        string rootCause = ProbableRoot(upstream, _time.GetUtcNow());
-        record.Change(i => i with { AffectedBy = upstream, RootCause = rootCause });
+        (string rootCause, IReadOnlyList<string> explaining) = Explain(component, upstream, _time.GetUtcNow());
+        if (explaining.Count == 0)
+        {
+            Note(record, "diagnosis", $"upstream trouble showed within {window.TotalMilliseconds:0} ms ({string.Join(", ", upstream)}) but does not explain {component}'s: probable root cause {component} itself");
+            return record.Current;
+        }
+
+        record.Change(i => i with { AffectedBy = explaining, RootCause = rootCause });
         Note(record, "diagnosis", $"upstream trouble showed within {window.TotalMilliseconds:0} ms: probable root cause {rootCause} (upstream in trouble: {string.Join(", ", upstream)})");
         return record.Current;
     }
@@ -181,14 +201,23 @@ public sealed partial class RecoveryManager
         }
     }
 
-    // Of the troubled upstream components, the one whose trouble shows first in the recent events: a dependency's
-    // trouble explains its dependents', never the reverse, so the component itself is not a candidate.
-    private string ProbableRoot(IReadOnlyList<string> affectedBy, DateTimeOffset now)
+    // The probable root cause of a component's trouble, given the troubled upstream components the graph names: of
+    // the component and its troubled dependencies, the one whose reach best matches what is in trouble now or had bad
+    // news within the correlation window (RootCauseRanking). The component itself when nothing upstream is in trouble or
+    // nothing upstream explains it (then it is acted on); otherwise the dependency, which the run waits for.
+    private (string RootCause, IReadOnlyList<string> AffectedBy) Explain(string component, IReadOnlyList<string> upstream, DateTimeOffset now)
     {
-        var related = _recent.About(new HashSet<string>(affectedBy, StringComparer.Ordinal), now - Options.DiagnosisWindow);
-        return affectedBy
-            .Select(c => (Name: c, First: related.Where(e => e.Bad && e.Subject == c).Select(e => (DateTimeOffset?)e.Time).FirstOrDefault()))
-            .OrderBy(c => c.First ?? DateTimeOffset.MaxValue)
-            .First().Name;
+        if (upstream.Count == 0)
+        {
+            return (component, []);
+        }
+
+        Dictionary<string, IReadOnlyList<string>> graph = RootCauseRanking.Graph(_monitor);
+        var troubled = new HashSet<string>(graph.Keys.Where(c => _monitor.GetHealth(c) is { Level: not HealthLevel.Healthy }), StringComparer.Ordinal) { component };
+        troubled.UnionWith(_recent.About(new HashSet<string>(graph.Keys, StringComparer.Ordinal), now - Options.CorrelationWindow).Where(e => e.Bad).Select(e => e.Subject));
+        string[] candidates = [component, .. upstream, .. Dependencies(component).Where(troubled.Contains).Order(StringComparer.Ordinal)];
+        var related = _recent.About(new HashSet<string>(candidates, StringComparer.Ordinal), now - Options.DiagnosisWindow);
+        string best = RootCauseRanking.Best(graph, troubled, candidates, c => related.Where(e => e.Bad && e.Subject == c).Select(e => (DateTimeOffset?)e.Time).FirstOrDefault());
+        return best == component ? (component, []) : (best, [best]);
     }
 }

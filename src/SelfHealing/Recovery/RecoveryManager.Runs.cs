@@ -65,7 +65,7 @@ public sealed partial class RecoveryManager
     }
 
     /// <summary>What the manager saw about a component (health, breaker, anomaly and forecast news) within the diagnosis window, oldest first.</summary>
-    internal List<(DateTimeOffset Time, string Subject, string Kind, string Message, bool Bad)> RecentAbout(string component) =>
+    internal List<RecentEvent> RecentAbout(string component) =>
         _recent.About(new HashSet<string>(StringComparer.Ordinal) { component }, _time.GetUtcNow() - Options.DiagnosisWindow);
 
     /// <summary>A task that ends when no recovery of the component is running.</summary>

@@ -149,6 +149,54 @@ public sealed class RecoveryManagerTests
     }
 
     [Fact]
+    public async Task A_component_that_fails_while_the_process_is_busy_is_its_own_root_cause_and_is_acted_on()
+    {
+        int apiRestarts = 0;
+        RecoveryHarness h = null!;
+        using var harness = h = new RecoveryHarness(
+            b => b
+                .AddHealthComponent("process", _ => { })
+                .AddHealthComponent("api", c => c.DependsOn("process"))
+                .AddHealthComponent("web", c => c.DependsOn("process"))
+                .AddHealthComponent("worker", c => c.DependsOn("process"))
+                .AddHealthComponent("search", c => c.DependsOn("process"))
+                .AddHealableComponent("api", c => c.OnRestart(_ =>
+                {
+                    Interlocked.Increment(ref apiRestarts);
+                    h.Checks["api-check"].Result = HealthCheckResult.Healthy();
+                    return ValueTask.CompletedTask;
+                }).VerifyWith(_ => ValueTask.FromResult(h.Checks["api-check"].Result.Status == HealthStatus.Healthy))),
+            checks: ["api-check"]);
+        await h.StartAsync();
+
+        // The process flaps, then is a little busy (it stays so), then one component fails while the others work: a
+        // busy process would trouble them all, so it does not explain the one that fails.
+        foreach (string working in new[] { "web", "worker", "search" })
+        {
+            h.Monitor.Report(working, HealthLevel.Healthy, "answers");
+        }
+
+        for (int i = 0; i < 12; i++)
+        {
+            h.Monitor.Report("process", HealthLevel.Degraded, "cpu 80 %");
+            h.Monitor.Report("process", HealthLevel.Healthy, "cpu 40 %");
+        }
+
+        h.Monitor.Report("process", HealthLevel.Degraded, "cpu 80 %");
+        h.Checks["api-check"].Result = HealthCheckResult.Unhealthy("its queries fail");
+        h.Monitor.Report("api", HealthLevel.Critical, "its queries fail");
+        Incident api = await h.ClosedAsync("api");
+
+        (api.Status, api.RootCause, api.AffectedBy.Count).Should().Be((IncidentStatus.Resolved, "api", 0));
+        apiRestarts.Should().Be(1);
+
+        // It opened with the latest related events only, so its diagnosis stays in the head a long timeline keeps.
+        api.Timeline[0].Message.Should().StartWith("8 earlier related events left out");
+        api.Timeline.Take(20).Should().Contain(e => e.Kind == "diagnosis");
+        await h.StopAsync();
+    }
+
+    [Fact]
     public async Task A_dependent_still_affected_after_its_dependencys_recovery_failed_is_not_acted_on()
     {
         int apiRestarts = 0;
