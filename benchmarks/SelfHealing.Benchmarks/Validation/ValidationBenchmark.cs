@@ -21,6 +21,10 @@ namespace SelfHealing.Benchmarks.Validation;
 /// </summary>
 internal static class ValidationBenchmark
 {
+    // The closed incidents the run keeps (RecoveryOptions.IncidentHistory): the run closes about 25 a minute, so its
+    // history is full after about ten minutes and the heap should be flat from there.
+    private const int IncidentHistory = 250;
+
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
     public static async Task<int> RunAsync(string[] args)
@@ -64,7 +68,8 @@ internal static class ValidationBenchmark
         Task loadRun = Task.Run(() => load.RunAsync(stop.Token));
 
         var schedule = new FaultSchedule(seed, kinds);
-        var memory = new List<(double Minute, double HeapMiB)>();
+        var memory = new List<(double Minute, double HeapMiB, int Incidents)>();
+        RecoveryManager recovery = host.Services.GetRequiredService<RecoveryManager>();
         long started = Stopwatch.GetTimestamp();
         TimeSpan Elapsed() => Stopwatch.GetElapsedTime(started);
         await Task.Delay(TimeSpan.FromSeconds(2)); // settle: the first probes, the breakers' first windows
@@ -75,7 +80,7 @@ internal static class ValidationBenchmark
             await Task.Delay(gap);
             if (memory.Count <= (int)Elapsed().TotalMinutes)
             {
-                memory.Add((Elapsed().TotalMinutes, GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0)));
+                memory.Add((Elapsed().TotalMinutes, GC.GetTotalMemory(forceFullCollection: true) / (1024.0 * 1024.0), recovery.IncidentHistory.Count));
             }
 
             if (fault.Kind == ChaosFaultKind.ThreadPoolStarvation)
@@ -201,6 +206,7 @@ internal static class ValidationBenchmark
         {
             options.VerificationInterval = TimeSpan.FromMilliseconds(100);
             options.VerificationTimeout = TimeSpan.FromSeconds(3);
+            options.IncidentHistory = IncidentHistory;
         });
         selfHealing.AddRecoveryPlan(plan =>
         {
@@ -246,7 +252,8 @@ internal static class ValidationBenchmark
                 + $"detect p95 {ValidationScore.Ms(ValidationScore.Percentile(slice.Where(o => o.Detected is not null).Select(o => o.Detected!.Value.TotalMilliseconds), 0.95))} ms");
         }
 
-        Console.WriteLine("managed heap after a full collection, by minute (MiB): " + string.Join(", ", run.Memory.Select(m => m.HeapMiB.ToString("0.0", Invariant))));
+        Console.WriteLine($"managed heap after a full collection, by minute (MiB; closed incidents kept, at most {IncidentHistory}): "
+            + string.Join(", ", run.Memory.Select(m => string.Create(Invariant, $"{m.HeapMiB:0.0} ({m.Incidents})"))));
         Console.WriteLine();
         foreach (IGrouping<string, Alarm> kind in score.Alarms.GroupBy(a => a.Kind).OrderBy(g => g.Key))
         {
@@ -321,7 +328,7 @@ internal static class ValidationBenchmark
         return at >= 0 && at + 1 < args.Length && double.TryParse(args[at + 1], NumberStyles.Float, Invariant, out double value) ? value : fallback;
     }
 
-    private sealed record RunResult(IReadOnlyList<SelfHealingEvent> Events, TimeSpan Elapsed, long Calls, long Failed, long Shed, List<(double Minute, double HeapMiB)> Memory, int Injected);
+    private sealed record RunResult(IReadOnlyList<SelfHealingEvent> Events, TimeSpan Elapsed, long Calls, long Failed, long Shed, List<(double Minute, double HeapMiB, int Incidents)> Memory, int Injected);
 
     private sealed record Phase(double Cpu, double Bytes, double Calls)
     {
