@@ -212,8 +212,9 @@ public sealed partial class RecoveryManager
             return (component, []);
         }
 
-        Dictionary<string, IReadOnlyList<string>> graph = RootCauseRanking.Graph(_monitor);
-        var troubled = new HashSet<string>(graph.Keys.Where(c => _monitor.GetHealth(c) is { Level: not HealthLevel.Healthy }), StringComparer.Ordinal) { component };
+        IReadOnlyCollection<ComponentHealth> components = _monitor.Components;
+        var graph = components.ToDictionary(c => c.Name, c => c.DependsOn, StringComparer.Ordinal);
+        var troubled = new HashSet<string>(components.Where(c => c.Level != HealthLevel.Healthy).Select(c => c.Name), StringComparer.Ordinal) { component };
         troubled.UnionWith(_recent.About(new HashSet<string>(graph.Keys, StringComparer.Ordinal), now - Options.CorrelationWindow).Where(e => e.Bad).Select(e => e.Subject));
         string[] candidates = [component, .. upstream, .. Dependencies(component).Where(troubled.Contains).Order(StringComparer.Ordinal)];
         var related = _recent.About(new HashSet<string>(candidates, StringComparer.Ordinal), now - Options.DiagnosisWindow);

@@ -1,5 +1,3 @@
-using SelfHealing.Health;
-
 namespace SelfHealing.Recovery;
 
 /// <summary>
@@ -7,10 +5,9 @@ namespace SelfHealing.Recovery;
 /// that best explains what is in trouble. A candidate's trouble would show in itself and in everything that depends on
 /// it, directly or not; the best candidate is the one whose reach matches the troubled components best (the F1 score
 /// of its reach against them: covering the trouble, and not predicting trouble where everything is fine; trouble no
-/// candidate reaches does not count). So a process
-/// that every component depends on, busy because one dependency fails, does not explain that dependency's failure (it
-/// would have troubled everything), while a process whose trouble shows in most components does. Ties go to the
-/// candidate whose trouble showed first, then to the one further upstream.
+/// candidate reaches does not count). So a process that every component depends on, busy because one dependency fails,
+/// does not explain that dependency's failure (it would have troubled everything), while a process whose trouble shows
+/// in most components does. Ties go to the candidate whose trouble showed first, then to the one further upstream.
 /// </summary>
 internal static class RootCauseRanking
 {
@@ -79,8 +76,4 @@ internal static class RootCauseRanking
 
         return dependents;
     }
-
-    /// <summary>The graph as the health view knows it.</summary>
-    public static Dictionary<string, IReadOnlyList<string>> Graph(IHealthView view) =>
-        view.Components.ToDictionary(c => c.Name, c => c.DependsOn, StringComparer.Ordinal);
 }
