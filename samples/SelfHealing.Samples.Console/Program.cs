@@ -110,7 +110,9 @@ Incident? last = incidents.Count == 0 ? null : incidents[^1];
 Console.WriteLine($"Recovery: {inventory.Restarts} restart(s); last incident {last?.Status.ToString() ?? "none"}"
     + (last is null ? "" : $" after {string.Join(", ", last.Attempts.Select(a => $"{a.Strategy} #{a.Attempt} ({(a.Succeeded ? "verified" : "not verified")})"))}"));
 
-// The collector saw every call: the timer above, and the breaker's own meter through its listener.
+// The collector saw every call: the timer above, and the breaker's own meter through its listener. The breaker's call
+// counter is observable (its totals are read at the end of each one-second bucket), so let the last bucket end.
+await Task.Delay(TimeSpan.FromSeconds(1.2), time);
 AggregatedMetric calls = await metrics.AggregateAsync("sample.inventory.call", TimeSpan.FromMinutes(1));
 Console.WriteLine($"Metrics: {calls.Count} calls, p50 {calls.P50 * 1000:F1} ms, p99 {calls.P99 * 1000:F1} ms");
 foreach (string outcome in new[] { "success", "failure", "rejected" })

@@ -8,11 +8,14 @@ namespace SelfHealing.CircuitBreakers;
 // when asked, an event on the caller's span for a rejected call.
 public sealed partial class CircuitBreaker
 {
+    // Calls by outcome (CallOutcome, then rejected), read by the call counter when it is collected.
+    private readonly long[] _callCounts = new long[CallOutcomeTags.All.Length];
+
     private void CountCall(CallOutcome outcome)
     {
         if (_instrumentation.CircuitCalls.Enabled)
         {
-            _instrumentation.CircuitCalls.Add(1, _nameTag, OutcomeTags[(int)outcome]);
+            Interlocked.Increment(ref _callCounts[(int)outcome]);
         }
     }
 
@@ -22,7 +25,7 @@ public sealed partial class CircuitBreaker
     {
         if (_instrumentation.CircuitCalls.Enabled)
         {
-            _instrumentation.CircuitCalls.Add(1, _nameTag, OutcomeTags[RejectedTagIndex]);
+            Interlocked.Increment(ref _callCounts[RejectedTagIndex]);
         }
 
         if (SelfHealingActivitySource.Rejections.HasListeners())

@@ -31,21 +31,14 @@ public sealed partial class CircuitBreaker : IDisposable, ICircuitStateSource
     private const int ProbeCountBits = 20;
     private const long ProbeCountMask = (1L << ProbeCountBits) - 1;
 
-    private static readonly KeyValuePair<string, object?>[] OutcomeTags =
-    [
-        new(SelfHealingMeter.OutcomeTag, "success"),
-        new(SelfHealingMeter.OutcomeTag, "failure"),
-        new(SelfHealingMeter.OutcomeTag, "timeout"),
-        new(SelfHealingMeter.OutcomeTag, "ignored"),
-        new(SelfHealingMeter.OutcomeTag, "rejected"),
-    ];
+    private static readonly KeyValuePair<string, object?>[] OutcomeTags = CallOutcomeTags.All;
 
     /// <summary>The "value" of an operation that returns none; internal, so no result classifier can apply to it.</summary>
     private readonly struct NoResult;
 
     private static readonly string[] StateTagValues = ["closed", "open", "half-open", "isolated", "disabled"];
 
-    private const int RejectedTagIndex = 4;
+    private const int RejectedTagIndex = CallOutcomeTags.Rejected;
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
@@ -434,4 +427,6 @@ public sealed partial class CircuitBreaker : IDisposable, ICircuitStateSource
     private static CircuitState StateOf(long word) => (CircuitState)(word & StateMask);
 
     int ICircuitStateSource.StateValue => (int)State;
+
+    long ICircuitStateSource.CallCount(int outcome) => Interlocked.Read(ref _callCounts[outcome]);
 }

@@ -223,8 +223,11 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
         series.Record(value, _clock.Cursor);
     }
 
-    /// <summary>Records the increase since the last observation of a running total (observable counters).</summary>
-    internal void RecordCumulative(Metric metric, double total, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    /// <summary>
+    /// Records the increase since the last observation of a running total (observable counters); the first observation
+    /// is a baseline unless the total is known to have started at zero (<paramref name="fromZero"/>).
+    /// </summary>
+    internal void RecordCumulative(Metric metric, double total, ReadOnlySpan<KeyValuePair<string, object?>> tags, bool fromZero)
     {
         if (!double.IsFinite(total))
         {
@@ -233,7 +236,7 @@ public sealed partial class MetricsCollector : IMetricsCollector, IHostedService
         }
 
         MetricSeries series = metric.Resolve(tags);
-        if (series.TryDelta(total, out double delta))
+        if (series.TryDelta(total, fromZero, out double delta))
         {
             series.Record(delta, _clock.Cursor);
         }

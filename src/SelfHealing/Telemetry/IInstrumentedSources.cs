@@ -9,6 +9,24 @@ internal interface ICircuitStateSource
 
     /// <summary>The state's numeric value (<c>CircuitState</c>).</summary>
     int StateValue { get; }
+
+    /// <summary>Calls counted by outcome since the call counter was first listened to, indexed as <see cref="CallOutcomeTags"/>.</summary>
+    long CallCount(int outcome);
+}
+
+/// <summary>The outcome tags of <c>selfhealing.circuit.calls</c>, indexed as the breaker counts them (<c>CallOutcome</c>, then rejected).</summary>
+internal static class CallOutcomeTags
+{
+    public const int Rejected = 4;
+
+    public static readonly KeyValuePair<string, object?>[] All =
+    [
+        new(SelfHealingMeter.OutcomeTag, "success"),
+        new(SelfHealingMeter.OutcomeTag, "failure"),
+        new(SelfHealingMeter.OutcomeTag, "timeout"),
+        new(SelfHealingMeter.OutcomeTag, "ignored"),
+        new(SelfHealingMeter.OutcomeTag, "rejected"),
+    ];
 }
 
 /// <summary>A health monitor as the level gauge reads it.</summary>

@@ -32,7 +32,7 @@ internal sealed class SelfHealingInstrumentation
 
     private SelfHealingInstrumentation(Meter meter)
     {
-        CircuitCalls = meter.CreateCounter<long>(SelfHealingMeter.CircuitCalls, "{call}", "Calls through circuit breakers by outcome.");
+        CircuitCalls = meter.CreateObservableCounter(SelfHealingMeter.CircuitCalls, ObserveCalls, "{call}", "Calls through circuit breakers by outcome.");
         CircuitTransitions = meter.CreateCounter<long>(SelfHealingMeter.CircuitTransitions, "{transition}", "Circuit state transitions.");
         EventsDropped = meter.CreateCounter<long>(SelfHealingMeter.EventsDropped, "{event}", "Events dropped for lagging subscribers.");
         meter.CreateObservableGauge(SelfHealingMeter.CircuitState, ObserveStates, "{state}", "Circuit state: 0 closed, 1 open, 2 half-open, 3 isolated, 4 disabled.");
@@ -54,7 +54,11 @@ internal sealed class SelfHealingInstrumentation
     /// <summary>Gets the instruments of the process-wide meter, used when no <see cref="IMeterFactory"/> is at hand.</summary>
     public static SelfHealingInstrumentation Shared => SharedInstance.Value;
 
-    public Counter<long> CircuitCalls { get; }
+    /// <summary>
+    /// Gets the call counter. Breakers count their calls by outcome (one interlocked increment a call, only while the
+    /// counter is listened to) and the counter reads their totals when collected, so a listener pays nothing per call.
+    /// </summary>
+    public ObservableCounter<long> CircuitCalls { get; }
 
     public Counter<long> CircuitTransitions { get; }
 
@@ -97,6 +101,40 @@ internal sealed class SelfHealingInstrumentation
                 pair.Key.StateValue,
                 new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, pair.Key.Name));
         }
+    }
+
+    // Each breaker name's totals by outcome; breakers that share a name (built apart from a registry) are summed, so a
+    // collection never reports one series twice.
+    private List<Measurement<long>> ObserveCalls()
+    {
+        var totals = new Dictionary<string, long[]>(StringComparer.Ordinal);
+        foreach (KeyValuePair<ICircuitStateSource, object?> pair in _breakers)
+        {
+            if (!totals.TryGetValue(pair.Key.Name, out long[]? counts))
+            {
+                counts = new long[CallOutcomeTags.All.Length];
+                totals.Add(pair.Key.Name, counts);
+            }
+
+            for (int outcome = 0; outcome < counts.Length; outcome++)
+            {
+                counts[outcome] += pair.Key.CallCount(outcome);
+            }
+        }
+
+        var measurements = new List<Measurement<long>>();
+        foreach ((string name, long[] counts) in totals)
+        {
+            for (int outcome = 0; outcome < counts.Length; outcome++)
+            {
+                if (counts[outcome] > 0)
+                {
+                    measurements.Add(new Measurement<long>(counts[outcome], new KeyValuePair<string, object?>(SelfHealingMeter.CircuitNameTag, name), CallOutcomeTags.All[outcome]));
+                }
+            }
+        }
+
+        return measurements;
     }
 
     private IEnumerable<Measurement<int>> ObserveHealth()

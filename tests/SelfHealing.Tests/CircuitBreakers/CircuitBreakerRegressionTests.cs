@@ -120,6 +120,7 @@ public sealed class CircuitBreakerRegressionTests
 
         result.Status.Should().Be(CircuitBreakerResultStatus.Failure);
         result.Outcome.Should().Be(CallOutcome.Ignored);
+        listener.RecordObservableInstruments();
         outcomes.Should().Equal("ignored");
     }
 

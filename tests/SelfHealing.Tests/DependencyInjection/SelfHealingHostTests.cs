@@ -222,8 +222,14 @@ public sealed class SelfHealingHostTests
         await payments.ExecuteAsync<int>(_ => throw new InvalidOperationException());
         await payments.ExecuteAsync(_ => new ValueTask<int>(1));
 
-        calls.GetMeasurementSnapshot().Select(m => (string)m.Tags[SelfHealingMeter.OutcomeTag]!)
-            .Should().Equal("success", "timeout", "failure", "rejected");
+        // The call counter is observable: the breaker's totals by outcome, read when collected.
+        calls.RecordObservableInstruments();
+        calls.GetMeasurementSnapshot().Select(m => ((string)m.Tags[SelfHealingMeter.OutcomeTag]!, m.Value))
+            .Should().BeEquivalentTo([("success", 1L), ("timeout", 1L), ("failure", 1L), ("rejected", 1L)], "the circuit opened after three calls, so the fourth was rejected");
+        await payments.ExecuteAsync(_ => new ValueTask<int>(1));
+        calls.RecordObservableInstruments();
+        calls.GetMeasurementSnapshot().Skip(4).Select(m => ((string)m.Tags[SelfHealingMeter.OutcomeTag]!, m.Value))
+            .Should().BeEquivalentTo([("success", 1L), ("timeout", 1L), ("failure", 1L), ("rejected", 2L)], "totals since the counter was first listened to");
         calls.GetMeasurementSnapshot().Should().OnlyContain(m => (string)m.Tags[SelfHealingMeter.CircuitNameTag]! == "payments");
         transitions.GetMeasurementSnapshot().Should().ContainSingle().Which.Tags[SelfHealingMeter.StateTag].Should().Be("open");
         states.RecordObservableInstruments();

@@ -60,6 +60,34 @@ public sealed class MetricsCollectorInputsTests
     }
 
     [Fact]
+    public async Task Breaker_calls_are_counted_whole_from_the_first_bucket_and_breakers_sharing_a_name_are_one_series()
+    {
+        using var h = new CollectorHarness(o => { o.IncludeDefaultInstruments = true; o.Instruments.Add(SelfHealingMeter.Name); });
+        await h.Collector.StartAsync(CancellationToken.None);
+        string name = "shared-" + Guid.NewGuid().ToString("N");
+        using var first = new SelfHealing.CircuitBreakers.CircuitBreaker(name, new(), h.Time);
+        using var second = new SelfHealing.CircuitBreakers.CircuitBreaker(name, new(), h.Time);
+        for (int i = 0; i < 3; i++)
+        {
+            await first.ExecuteAsync(_ => ValueTask.FromResult(1));
+        }
+
+        await second.ExecuteAsync(_ => ValueTask.FromResult(1));
+        await second.ExecuteAsync<int>(_ => throw new InvalidOperationException("down"));
+        h.AdvanceSeconds(1);
+        await first.ExecuteAsync(_ => ValueTask.FromResult(1));
+        h.AdvanceSeconds(1);
+
+        MetricTags Outcome(string outcome) => MetricTags.From(Tag(SelfHealingMeter.CircuitNameTag, name), Tag(SelfHealingMeter.OutcomeTag, outcome));
+        AggregatedMetric successes = await h.Collector.AggregateAsync(SelfHealingMeter.CircuitCalls, TimeSpan.FromMinutes(1), Outcome("success"));
+        AggregatedMetric failures = await h.Collector.AggregateAsync(SelfHealingMeter.CircuitCalls, TimeSpan.FromMinutes(1), Outcome("failure"));
+        successes.Sum.Should().Be(5, "both breakers' calls, the first bucket's included");
+        failures.Sum.Should().Be(1);
+        (await h.Collector.AggregateAsync(SelfHealingMeter.CircuitCalls, TimeSpan.FromMinutes(1), MetricTags.From(Tag(SelfHealingMeter.CircuitNameTag, name))))
+            .Sum.Should().Be(6);
+    }
+
+    [Fact]
     public async Task Breakers_feed_the_collector_by_default_and_its_own_outputs_are_never_read_back()
     {
         using var h = new CollectorHarness(o => { o.IncludeDefaultInstruments = true; o.Instruments.Add(SelfHealingMeter.Name); });

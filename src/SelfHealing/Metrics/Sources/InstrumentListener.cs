@@ -6,7 +6,8 @@ namespace SelfHealing.Metrics.Sources;
 
 /// <summary>
 /// Feeds the collector from System.Diagnostics.Metrics instruments chosen by <c>meter/instrument</c> patterns.
-/// Counters give increments; observable counters give running totals, turned into increments; up-down counters
+/// Counters give increments; observable counters give running totals, turned into increments (the first total of a
+/// series is a baseline, except for the library's own counters, which start at zero); up-down counters
 /// and gauges give levels; histograms give observations. The collector's own published instruments are never
 /// read back.
 /// </summary>
@@ -41,6 +42,7 @@ internal sealed class InstrumentListener : IDisposable
     {
         Increment,
         RunningTotal,
+        RunningTotalFromZero,
         LevelChange,
         Level,
         Observation,
@@ -78,9 +80,12 @@ internal sealed class InstrumentListener : IDisposable
             return;
         }
 
+        // The library's own running totals (breaker calls) start at zero when first listened to, so their first
+        // observation is all increase; another source's first total is only a baseline.
+        Kind how = kind.Kind == Kind.RunningTotal && instrument.Meter.Name == SelfHealingMeter.Name ? Kind.RunningTotalFromZero : kind.Kind;
         if (_collector.TryAddMetric(instrument.Name, kind.Type, instrument.Unit, instrument.Description, MetricOrigin.Listener) is { } metric)
         {
-            listener.EnableMeasurementEvents(instrument, new Binding(_collector, metric, kind.Kind));
+            listener.EnableMeasurementEvents(instrument, new Binding(_collector, metric, how));
         }
         else
         {
@@ -98,7 +103,10 @@ internal sealed class InstrumentListener : IDisposable
             switch (kind)
             {
                 case Kind.RunningTotal:
-                    collector.RecordCumulative(metric, value, tags);
+                    collector.RecordCumulative(metric, value, tags, fromZero: false);
+                    break;
+                case Kind.RunningTotalFromZero:
+                    collector.RecordCumulative(metric, value, tags, fromZero: true);
                     break;
                 case Kind.LevelChange:
                     collector.RecordLevelChange(metric, value, tags);

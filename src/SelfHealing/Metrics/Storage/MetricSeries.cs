@@ -85,15 +85,20 @@ internal sealed class MetricSeries
         _sketchOfClockSlot?[slot].RecordFinite(value);
     }
 
-    /// <summary>Turns an observed running total into an increment; false for the first observation (a baseline).</summary>
-    public bool TryDelta(double cumulative, out double delta)
+    /// <summary>
+    /// Turns an observed running total into an increment; false for the first observation (a baseline) unless the
+    /// total started at zero (<paramref name="fromZero"/>), when all of it is the increment.
+    /// </summary>
+    public bool TryDelta(double cumulative, bool fromZero, out double delta)
     {
         double previous = Interlocked.Exchange(ref _cumulative, cumulative);
-        delta = cumulative - previous;
         if (double.IsNaN(previous))
         {
-            return false;
+            delta = cumulative;
+            return fromZero;
         }
+
+        delta = cumulative - previous;
 
         if (delta < 0)
         {
