@@ -30,6 +30,10 @@ internal static class MetricSetups
     public static MetricsCollector SelfHealing() =>
         new(new MetricsCollectorOptions { CollectProcessMetrics = false, IncludeDefaultInstruments = false });
 
+    /// <summary>A collector as <c>AddSelfHealing()</c> sets it up: the default instruments (the breakers' call counter among them), no process sampling.</summary>
+    public static MetricsCollector SelfHealingWithBreakers() =>
+        new(new MetricsCollectorOptions { CollectProcessMetrics = false, IncludeDefaultInstruments = true });
+
     /// <summary>Latencies in seconds, about 3 ms to 150 ms.</summary>
     public static double[] Latencies(int count)
     {
