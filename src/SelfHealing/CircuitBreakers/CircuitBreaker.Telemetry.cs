@@ -25,7 +25,7 @@ public sealed partial class CircuitBreaker
     {
         if (_instrumentation.CircuitCalls.Enabled)
         {
-            Interlocked.Increment(ref _callCounts[RejectedTagIndex]);
+            Interlocked.Increment(ref _callCounts[CallOutcomeTags.Rejected]);
         }
 
         if (SelfHealingActivitySource.Rejections.HasListeners())
@@ -40,7 +40,7 @@ public sealed partial class CircuitBreaker
     {
         if (_callDuration.Enabled)
         {
-            _callDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _nameTag, OutcomeTags[(int)outcome]);
+            _callDuration.Record(_time.GetElapsedTime(started).TotalSeconds, _nameTag, CallOutcomeTags.All[(int)outcome]);
         }
     }
 

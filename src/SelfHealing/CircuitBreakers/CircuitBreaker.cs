@@ -31,14 +31,10 @@ public sealed partial class CircuitBreaker : IDisposable, ICircuitStateSource
     private const int ProbeCountBits = 20;
     private const long ProbeCountMask = (1L << ProbeCountBits) - 1;
 
-    private static readonly KeyValuePair<string, object?>[] OutcomeTags = CallOutcomeTags.All;
-
     /// <summary>The "value" of an operation that returns none; internal, so no result classifier can apply to it.</summary>
     private readonly struct NoResult;
 
     private static readonly string[] StateTagValues = ["closed", "open", "half-open", "isolated", "disabled"];
-
-    private const int RejectedTagIndex = CallOutcomeTags.Rejected;
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
