@@ -148,9 +148,10 @@ public sealed partial class SupervisionTree
             await StopAsync(sibling, WorkerState.Restarting, $"restarted with {child.Name} ({settings.Strategy}): {restart}").ConfigureAwait(false);
         }
 
-        child.PendingStart = 0;
-        Set(child, WorkerState.Restarting, $"{what}; {restart}");
+        // The restart is armed before its news goes out, so whoever reads "restarting" can count on the delay's timer
+        // (the start itself runs on this loop, after this message).
         Schedule(batch, delay);
+        Set(child, WorkerState.Restarting, $"{what}; {restart}");
     }
 
     // The children a strategy restarts with the one that ended: those still alive or waiting to start.
