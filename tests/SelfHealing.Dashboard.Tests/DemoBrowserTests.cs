@@ -52,10 +52,14 @@ public sealed class DemoBrowserTests(DemoFixture demo, ITestOutputHelper output)
         ILocator incident = page.Locator("details.incident", new() { HasText = "database" });
         await incident.First.WaitForAsync(new() { Timeout = Long });
         await Browser.ScreenshotAsync(page, "scenario-basic-failing");
-        ILocator resolved = page.Locator("#incidents-closed details.incident[data-status='Resolved']", new() { HasText = "database" }).First;
-        await resolved.WaitForAsync(new() { Timeout = Long });
+        ILocator firstResolved = page.Locator("#incidents-closed details.incident[data-status='Resolved']", new() { HasText = "database" }).First;
+        await firstResolved.WaitForAsync(new() { Timeout = Long });
+
+        // That one incident, by its id: the list is redrawn as news arrives, and a later incident may come first.
+        string id = (await firstResolved.GetAttributeAsync("data-incident"))!;
+        ILocator resolved = page.Locator($"#incidents-closed details.incident[data-incident='{id}']");
         await resolved.Locator("summary").ClickAsync();
-        (await resolved.Locator(".timeline").InnerTextAsync()).Should().Contain("Restart");
+        (await resolved.Locator(".timeline").TextContentAsync()).Should().Contain("Restart");
         await Browser.ScreenshotAsync(page, "scenario-basic-resolved");
 
         errors.Should().BeEmpty();
