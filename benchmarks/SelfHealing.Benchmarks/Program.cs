@@ -45,6 +45,12 @@ public static class Program
             return;
         }
 
+        if (args is [Validation.OverheadMeasurement.SideCommand, ..])
+        {
+            Environment.ExitCode = await Validation.OverheadMeasurement.RunSideAsync(args);
+            return;
+        }
+
         if (args is ["validate", ..])
         {
             Environment.ExitCode = await Validation.ValidationBenchmark.RunAsync(args);

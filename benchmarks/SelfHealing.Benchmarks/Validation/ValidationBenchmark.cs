@@ -13,11 +13,11 @@ using SelfHealing.Recovery;
 namespace SelfHealing.Benchmarks.Validation;
 
 /// <summary>
-/// <c>validate [--minutes N] [--faults N] [--rate R] [--seed S] [--overhead-seconds N] [--overhead-rounds N] [--kinds Kind,Kind]</c>: runs the whole loop on a
-/// simulated service of 14 components and the process, under steady load, with a seeded schedule of injected faults of
-/// every kind, one at a time; scores the hub's events against the faults (see <see cref="ValidationScore"/>), measures
-/// the loop's CPU and allocation against the same load with the loop's background services off, and prints a table and
-/// the summary line.
+/// <c>validate [--minutes N] [--faults N] [--rate R] [--seed S] [--overhead-seconds N] [--overhead-rounds N] [--warm-up-seconds N] [--kinds Kind,Kind]</c>:
+/// runs the whole loop on a simulated service of 14 components and the process, under steady load, with a seeded
+/// schedule of injected faults of every kind, one at a time; scores the hub's events against the faults (see
+/// <see cref="ValidationScore"/>), measures the loop's CPU and allocation against the same load with the loop's
+/// background services off (see <see cref="OverheadMeasurement"/>), and prints a table and the summary line.
 /// </summary>
 internal static class ValidationBenchmark
 {
@@ -34,21 +34,22 @@ internal static class ValidationBenchmark
         double rate = Option(args, "--rate", 10_000);
         int seed = (int)Option(args, "--seed", 1);
         double overheadSeconds = Option(args, "--overhead-seconds", 10);
-        int rounds = (int)Option(args, "--overhead-rounds", 5);
+        int rounds = (int)Option(args, "--overhead-rounds", 10);
+        double warmUp = Option(args, "--warm-up-seconds", 60);
         int kindsAt = Array.IndexOf(args, "--kinds");
         ChaosFaultKind[] kinds = kindsAt >= 0 && kindsAt + 1 < args.Length
             ? [.. args[kindsAt + 1].Split(',').Select(k => Enum.Parse<ChaosFaultKind>(k, ignoreCase: true))]
             : [];
-        if (faultCount < 1 || rate <= 0 || overheadSeconds < 1 || rounds < 1 || minutes <= 0)
+        if (faultCount < 1 || rate <= 0 || overheadSeconds < 1 || rounds < 1 || minutes <= 0 || !(warmUp >= 0))
         {
-            Console.Error.WriteLine("usage: validate [--minutes N > 0] [--faults N >= 1] [--rate calls/s > 0] [--seed S] [--overhead-seconds N >= 1] [--overhead-rounds N >= 1] [--kinds Kind,Kind]");
+            Console.Error.WriteLine("usage: validate [--minutes N > 0] [--faults N >= 1] [--rate calls/s > 0] [--seed S] [--overhead-seconds N >= 1] [--overhead-rounds N >= 1] [--warm-up-seconds N >= 0] [--kinds Kind,Kind]");
             return 2;
         }
 
         Console.WriteLine($"validate: {Environment.ProcessorCount} cores, {rate:0} calls/s asked, seed {seed}, "
             + (double.IsNaN(minutes) ? $"{faultCount} faults" : $"{minutes} minutes"));
 
-        Overhead overhead = await MeasureOverheadAsync(rate, seed, TimeSpan.FromSeconds(overheadSeconds), rounds);
+        Overhead overhead = await OverheadMeasurement.MeasureAsync(rate, seed, TimeSpan.FromSeconds(overheadSeconds), rounds, TimeSpan.FromSeconds(warmUp));
         RunResult run = await RunFaultsAsync(rate, seed, faultCount, double.IsNaN(minutes) ? null : TimeSpan.FromMinutes(minutes), kinds);
         var score = new ValidationScore(run.Events);
         Print(score, run, overhead);
@@ -111,38 +112,6 @@ internal static class ValidationBenchmark
         await host.StopAsync();
         IReadOnlyList<SelfHealingEvent> events = await recorder.CompleteAsync();
         return new RunResult(events, elapsed, load.Issued, load.Failed, load.Shed, memory, injected);
-    }
-
-    // Rounds of the same load without faults, the loop off and on, in alternating order (off-on, on-off, ...) so a drift
-    // of the machine weighs on both; the figure is the median of the rounds' ratios of CPU per call.
-    private static async Task<Overhead> MeasureOverheadAsync(double rate, int seed, TimeSpan each, int rounds)
-    {
-        var off = new List<Phase>();
-        var on = new List<Phase>();
-        for (int round = 0; round < rounds; round++)
-        {
-            foreach (bool loop in round % 2 == 0 ? new[] { false, true } : [true, false])
-            {
-                var service = new SimulatedService(backgroundErrorRate: 1e-4, seed);
-                using IHost host = BuildHost(service, loop, seed);
-                await host.StartAsync();
-                service.Connect(host.Services.GetRequiredService<CircuitBreakerRegistry>(), host.Services.GetRequiredService<ChaosInjector>());
-                var load = new LoadGenerator(service, rate);
-                using var stop = new CancellationTokenSource();
-                Task run = Task.Run(() => load.RunAsync(stop.Token));
-                await Task.Delay(TimeSpan.FromSeconds(2)); // warm up
-                TimeSpan cpu = Environment.CpuUsage.TotalTime;
-                long bytes = GC.GetTotalAllocatedBytes(precise: false);
-                long calls = load.Issued;
-                await Task.Delay(each);
-                (loop ? on : off).Add(new Phase((Environment.CpuUsage.TotalTime - cpu).TotalSeconds, GC.GetTotalAllocatedBytes(precise: false) - bytes, load.Issued - calls));
-                await stop.CancelAsync();
-                await run;
-                await host.StopAsync();
-            }
-        }
-
-        return new Overhead(off, on);
     }
 
     /// <summary>
@@ -281,18 +250,18 @@ internal static class ValidationBenchmark
             Console.WriteLine($"  diagnosis wrong: {wrong.Fault.Fault}: named {wrong.NamedRootCause}");
         }
 
-        double[] ratios = [.. overhead.Off.Zip(overhead.On, (a, b) => b.CpuPerCall / a.CpuPerCall).Order()];
+        double[] ratios = [.. overhead.Off.Zip(overhead.On, (a, b) => b.CpuPerCall / a.CpuPerCall)];
         double overheadPct = (ValidationScore.Percentile(ratios, 0.5) - 1) * 100;
         double bytesOff = overhead.Off.Sum(x => x.Bytes) / overhead.Off.Sum(x => x.Calls);
         double bytesOn = overhead.On.Sum(x => x.Bytes) / overhead.On.Sum(x => x.Calls);
         Console.WriteLine();
-        Console.WriteLine($"overhead, the same load without faults, loop off and on, {ratios.Length} rounds (CPU s, MiB allocated, calls per phase):");
+        Console.WriteLine($"overhead, the same load without faults in two processes at once, loop off and on, after {overhead.WarmUp.TotalSeconds:0} s of warm-up, {ratios.Length} windows (CPU s, MiB allocated, calls per window):");
         foreach ((string name, List<Phase> phases) in new[] { ("off", overhead.Off), ("on", overhead.On) })
         {
             Console.WriteLine($"  {name}: " + string.Join("; ", phases.Select(p => $"{p.Cpu:0.00} s, {p.Bytes / 1048576:0.0} MiB, {p.Calls:0}")));
         }
 
-        Console.WriteLine($"  CPU per call, on / off by round: {string.Join(", ", ratios.Select(r => r.ToString("0.000", Invariant)))}; median {overheadPct:+0.0;-0.0} %");
+        Console.WriteLine($"  CPU per call, on / off by window: {string.Join(", ", ratios.Select(r => r.ToString("0.000", Invariant)))}; median {overheadPct:+0.0;-0.0} %");
         Console.WriteLine($"  allocated per call: {bytesOff:0} B off, {bytesOn:0} B on");
 
         double detectedPct = outcomes.Count(o => o.Detected is not null) * 100.0 / Math.Max(1, outcomes.Count);
@@ -329,13 +298,6 @@ internal static class ValidationBenchmark
     }
 
     private sealed record RunResult(IReadOnlyList<SelfHealingEvent> Events, TimeSpan Elapsed, long Calls, long Failed, long Shed, List<(double Minute, double HeapMiB, int Incidents)> Memory, int Injected);
-
-    private sealed record Phase(double Cpu, double Bytes, double Calls)
-    {
-        public double CpuPerCall => Cpu / Calls;
-    }
-
-    private sealed record Overhead(List<Phase> Off, List<Phase> On);
 
     /// <summary>Keeps every event the hub delivers, from a subscription of its own.</summary>
     private sealed class EventRecorder
