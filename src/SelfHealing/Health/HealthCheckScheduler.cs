@@ -1,16 +1,18 @@
 namespace SelfHealing.Health;
 
 /// <summary>
-/// Runs each scheduled component check on its own interval, on <see cref="TimeProvider"/> timers: a check runs
-/// at once when scheduled, then again one interval after its previous run ended (runs of one check never
-/// overlap, and a slow check delays only itself). A run is handed a token that is cancelled when the scheduler
-/// is disposed.
+/// Runs each scheduled component check on its interval, on <see cref="TimeProvider"/> timers: a check runs at once
+/// when scheduled, then on every beat of its interval. Checks that share an interval share one timer, so they wake the
+/// process once per beat rather than once each. A beat skips a check whose run is still going (runs of one check never
+/// overlap, and a slow check delays only itself) or began less than half an interval before (one asked for meanwhile,
+/// or a check that joined the beat late). A run is handed a token that is cancelled when the scheduler is disposed.
 /// </summary>
 internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
 {
     private volatile bool _disposedUnderRun;
     private readonly TimeProvider _time = time;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private readonly Dictionary<TimeSpan, Beat> _beats = [];
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
 
@@ -33,24 +35,57 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
 
             entry = new Entry(this, run, interval);
             _entries.Add(name, entry);
+            Join(entry, interval);
         }
 
         entry.Start();
     }
 
-    /// <summary>Changes how often a check runs; the next run comes one new interval after the last one ended.</summary>
+    /// <summary>Changes how often a check runs: from now on it runs on the beats of the new interval.</summary>
     /// <returns>False when no check of that name is scheduled.</returns>
     public bool ChangeInterval(string name, TimeSpan interval)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(interval, TimeSpan.Zero);
-        Entry? entry;
         lock (_gate)
         {
-            _entries.TryGetValue(name, out entry);
+            if (!_entries.TryGetValue(name, out Entry? entry))
+            {
+                return false;
+            }
+
+            if (entry.Interval != interval && !_stopping.IsCancellationRequested)
+            {
+                Leave(entry);
+                Join(entry, interval);
+            }
+
+            return true;
+        }
+    }
+
+    // Under _gate: the entry goes on the beat of its interval, made on first use.
+    private void Join(Entry entry, TimeSpan interval)
+    {
+        entry.Interval = interval;
+        if (!_beats.TryGetValue(interval, out Beat? beat))
+        {
+            beat = new Beat(this, interval);
+            _beats.Add(interval, beat);
         }
 
-        entry?.ChangeInterval(interval);
-        return entry is not null;
+        beat.Entries = [.. beat.Entries, entry];
+    }
+
+    // Under _gate: the entry leaves its beat; a beat left with no entry stops.
+    private void Leave(Entry entry)
+    {
+        Beat beat = _beats[entry.Interval];
+        beat.Entries = [.. beat.Entries.Where(e => e != entry)];
+        if (beat.Entries.Length == 0)
+        {
+            _beats.Remove(entry.Interval);
+            beat.Stop();
+        }
     }
 
     /// <summary>Runs the named check now (or every check), unless it is already running, and waits for those runs.</summary>
@@ -78,7 +113,7 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
         }
     }
 
-    /// <summary>A task that ends when the named check's current run (if any) has ended and its next run is scheduled.</summary>
+    /// <summary>A task that ends when the named check's current run (if any) has ended.</summary>
     public Task WhenIdle(string name)
     {
         lock (_gate)
@@ -113,33 +148,53 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
 
             _stopping.Cancel();
             entries = [.. _entries.Values];
-        }
-
-        foreach (Entry entry in entries)
-        {
-            entry.Stop();
+            foreach (Beat beat in _beats.Values)
+            {
+                beat.Stop();
+            }
         }
 
         return entries;
     }
 
-    private sealed class Entry
+    // One timer for the checks of one interval: each beat starts those that are due.
+    private sealed class Beat
     {
-        private readonly HealthCheckScheduler _owner;
-        private readonly Func<CancellationToken, Task> _run;
         private readonly ITimer _timer;
+        private Entry[] _entries = [];
+
+        public Beat(HealthCheckScheduler owner, TimeSpan interval)
+        {
+            _timer = owner._time.CreateTimer(static b => ((Beat)b!).Tick(), this, interval, interval);
+        }
+
+        // Replaced whole under the scheduler's gate, read without it.
+        public Entry[] Entries
+        {
+            get => Volatile.Read(ref _entries);
+            set => Volatile.Write(ref _entries, value);
+        }
+
+        public void Stop() => _timer.Dispose();
+
+        private void Tick()
+        {
+            foreach (Entry entry in Entries)
+            {
+                entry.Beat();
+            }
+        }
+    }
+
+    private sealed class Entry(HealthCheckScheduler owner, Func<CancellationToken, Task> run, TimeSpan interval)
+    {
         private readonly Lock _gate = new();
-        private TimeSpan _interval;
         private Task _running = Task.CompletedTask;
         private Task? _again;
+        private long _startedAt = long.MinValue;
 
-        public Entry(HealthCheckScheduler owner, Func<CancellationToken, Task> run, TimeSpan interval)
-        {
-            _owner = owner;
-            _run = run;
-            _interval = interval;
-            _timer = owner._time.CreateTimer(static e => _ = ((Entry)e!).RunAsync(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        }
+        // Set under the scheduler's gate.
+        public TimeSpan Interval { get; set; } = interval;
 
         public Task Running
         {
@@ -154,25 +209,26 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
 
         public void Start() => _ = RunAsync();
 
-        public void ChangeInterval(TimeSpan interval)
+        // A beat of the entry's interval: runs unless a run is going or began less than half an interval ago.
+        public void Beat()
         {
             lock (_gate)
             {
-                _interval = interval;
-                if (_running.IsCompleted && !_owner._stopping.IsCancellationRequested)
+                if (!_running.IsCompleted || owner._disposedUnderRun
+                    || (_startedAt != long.MinValue && owner._time.GetElapsedTime(_startedAt) < Interval / 2))
                 {
-                    _timer.Change(interval, Timeout.InfiniteTimeSpan);
+                    return;
                 }
             }
-        }
 
-        public void Stop() => _timer.Dispose();
+            _ = RunAsync();
+        }
 
         public Task RunAfresh()
         {
             lock (_gate)
             {
-                if (_running.IsCompleted || _owner._stopping.IsCancellationRequested)
+                if (_running.IsCompleted || owner._stopping.IsCancellationRequested)
                 {
                     return RunAsync();
                 }
@@ -200,13 +256,12 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
         {
             lock (_gate)
             {
-                if (!_running.IsCompleted || _owner._stopping.IsCancellationRequested)
+                if (!_running.IsCompleted || owner._stopping.IsCancellationRequested)
                 {
                     return _running;
                 }
 
-                // The timer stays armed: should it fire during this run, it finds the run going and does nothing;
-                // the run re-arms it when it ends.
+                _startedAt = owner._time.GetTimestamp();
                 _running = RunCoreAsync();
                 return _running;
             }
@@ -214,32 +269,20 @@ internal sealed class HealthCheckScheduler(TimeProvider time) : IAsyncDisposable
 
         private async Task RunCoreAsync()
         {
-            CancellationToken stopping = _owner._stopping.Token;
+            CancellationToken stopping = owner._stopping.Token;
             try
             {
-                await _run(stopping).ConfigureAwait(false);
+                await run(stopping).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
-                return;
             }
             catch (ObjectDisposedException)
             {
                 // The container is being disposed (a host disposed without being stopped) and the run could not make
                 // its scope: the check's own exceptions are outcomes, never thrown here, so this one only means the
-                // app is going away. Nothing to report, nothing to re-arm.
-                _owner._disposedUnderRun = true;
-                return;
-            }
-            finally
-            {
-                lock (_gate)
-                {
-                    if (!stopping.IsCancellationRequested && !_owner._disposedUnderRun)
-                    {
-                        _timer.Change(_interval, Timeout.InfiniteTimeSpan);
-                    }
-                }
+                // app is going away. Nothing to report, and no beat starts a check again.
+                owner._disposedUnderRun = true;
             }
         }
     }
