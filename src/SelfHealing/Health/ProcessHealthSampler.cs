@@ -10,10 +10,13 @@ namespace SelfHealing.Health;
 /// </summary>
 internal sealed class ProcessHealthSampler(HealthMonitor monitor, ProcessHealthOptions options, TimeProvider time) : IHostedService, IDisposable
 {
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(20);
+    // How often a thread-pool sample item is queued: every 100 ms, or every interval when that is shorter. A stall of the
+    // pool longer than the tick is always caught by an item queued within it; each wake-up of the thread costs more CPU
+    // than the sampling itself, so the tick is no shorter than that.
+    private static readonly TimeSpan LongestTick = TimeSpan.FromMilliseconds(100);
+    private readonly TimeSpan _tick = options.Interval < LongestTick ? options.Interval : LongestTick;
     private readonly PoolDelay _pool = new(time);
-    // No spinning before it blocks: the thread wakes 50 times a second and a spin each time cost more CPU than the
-    // sampling itself.
+    // No spinning before it blocks: the thread sleeps between ticks, and a spin each time cost more CPU than the sampling.
     private readonly ManualResetEventSlim _stop = new(initialState: false, spinCount: 0);
     private Thread? _thread;
 
@@ -46,14 +49,15 @@ internal sealed class ProcessHealthSampler(HealthMonitor monitor, ProcessHealthO
     {
         long lastReport = time.GetTimestamp();
         TimeSpan lastCpu = Environment.CpuUsage.TotalTime;
-        while (!_stop.Wait(Tick))
+        _pool.Sample(lastReport);
+        while (!_stop.Wait(_tick))
         {
             long now = time.GetTimestamp();
-            _pool.Sample(now);
             TimeSpan wall = time.GetElapsedTime(lastReport, now);
-            if (wall < options.Interval)
+            if (wall < options.Interval - (_tick / 2))
             {
-                continue;
+                _pool.Sample(now);
+                continue; // a tick within the interval (a wait may end a little early: half a tick is the allowance)
             }
 
             TimeSpan cpu = Environment.CpuUsage.TotalTime;
@@ -71,6 +75,7 @@ internal sealed class ProcessHealthSampler(HealthMonitor monitor, ProcessHealthO
             };
             lastReport = now;
             lastCpu = cpu;
+            _pool.Sample(now); // the next item, queued once the waits so far are read
             try
             {
                 monitor.Report(options.Component, metrics);
