@@ -56,8 +56,9 @@ internal sealed class ScopedRuns(IServiceScopeFactory scopes, TimeProvider time)
         {
             if (timeout is { } limit && limit > TimeSpan.Zero && limit != Timeout.InfiniteTimeSpan)
             {
-                Task ended = await Task.WhenAny(running, Task.Delay(limit, time, linked.Token)).ConfigureAwait(false);
-                if (ended != running)
+                // The wait's own timer goes with it when the run ends first, so a run in time leaves nothing behind.
+                await ((Task)running.WaitAsync(limit, time, cancellationToken)).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                if (!running.IsCompleted)
                 {
                     // Past the timeout, or the caller stopped waiting: the run is told to stop and keeps its scope until it does.
                     overdue = true;
@@ -85,8 +86,7 @@ internal sealed class ScopedRuns(IServiceScopeFactory scopes, TimeProvider time)
         {
             if (!overdue)
             {
-                await linked.CancelAsync().ConfigureAwait(false); // frees the timeout's timer; the run has ended
-                linked.Dispose();
+                linked.Dispose(); // the run has ended
                 await scope.DisposeAsync().ConfigureAwait(false);
             }
         }
