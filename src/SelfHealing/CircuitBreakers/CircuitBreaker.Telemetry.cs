@@ -9,13 +9,13 @@ namespace SelfHealing.CircuitBreakers;
 public sealed partial class CircuitBreaker
 {
     // Calls by outcome (CallOutcome, then rejected), read by the call counter when it is collected.
-    private readonly long[] _callCounts = new long[CallOutcomeTags.All.Length];
+    private readonly StripedCounters _callCounts = new(CallOutcomeTags.All.Length);
 
     private void CountCall(CallOutcome outcome)
     {
         if (_instrumentation.CircuitCalls.Enabled)
         {
-            Interlocked.Increment(ref _callCounts[(int)outcome]);
+            _callCounts.Increment((int)outcome);
         }
     }
 
@@ -25,7 +25,7 @@ public sealed partial class CircuitBreaker
     {
         if (_instrumentation.CircuitCalls.Enabled)
         {
-            Interlocked.Increment(ref _callCounts[CallOutcomeTags.Rejected]);
+            _callCounts.Increment(CallOutcomeTags.Rejected);
         }
 
         if (SelfHealingActivitySource.Rejections.HasListeners())

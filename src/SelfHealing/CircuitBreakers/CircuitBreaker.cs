@@ -424,5 +424,5 @@ public sealed partial class CircuitBreaker : IDisposable, ICircuitStateSource
 
     int ICircuitStateSource.StateValue => (int)State;
 
-    long ICircuitStateSource.CallCount(int outcome) => Interlocked.Read(ref _callCounts[outcome]);
+    long ICircuitStateSource.CallCount(int outcome) => _callCounts.Read(outcome);
 }
