@@ -25,6 +25,9 @@ namespace SelfHealing.CircuitBreakers;
 /// </remarks>
 public sealed partial class CircuitBreaker : IDisposable, ICircuitStateSource
 {
+    /// <summary>The prefix of a breaker's event source and health check name: <c>circuit-breaker:{name}</c>.</summary>
+    internal const string SourcePrefix = "circuit-breaker:";
+
     private const long StateMask = 7;
     private const int StateBits = 3;
     private const long AnyWord = -1;
@@ -87,7 +90,7 @@ public sealed partial class CircuitBreaker : IDisposable, ICircuitStateSource
         ArgumentNullException.ThrowIfNull(options);
         CircuitBreakerOptionsValidator.ThrowIfInvalid(name, options);
         Name = name;
-        _source = "circuit-breaker:" + name;
+        _source = SourcePrefix + name;
         _time = timeProvider ?? TimeProvider.System;
         _hub = eventHub;
         _logger = logger ?? NullLogger.Instance;

@@ -13,7 +13,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class CircuitBreakerBuilderExtensions
 {
     /// <summary>The prefix of each declared breaker's health check name (<c>circuit-breaker:payments</c>).</summary>
-    public const string HealthCheckPrefix = "circuit-breaker:";
+    public const string HealthCheckPrefix = CircuitBreaker.SourcePrefix;
 
     /// <summary>
     /// Declares the breaker <paramref name="name"/>: its options come from <paramref name="configure"/>, then

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using SelfHealing.CircuitBreakers;
 
 namespace SelfHealing.Health;
 
@@ -15,15 +16,20 @@ public sealed partial class HealthMonitor
             .Where(r => r.Tags.Contains(BreakerStateTag) && r.Name != AllBreakersCheckName)
             .Select(r => r.Name)];
         var states = new Dictionary<string, ComponentState>(StringComparer.Ordinal);
-        foreach (string name in registrations.Keys.Union(_options.Components.Keys, StringComparer.Ordinal))
+        string[] names = [.. registrations.Keys.Union(_options.Components.Keys, StringComparer.Ordinal)];
+        foreach (string name in names)
         {
             HealthCheckRegistration? registration = registrations.GetValueOrDefault(name);
+            IEnumerable<string>? implied = registration?.Tags.Contains(BreakerStateTag) != true ? null
+                : name == AllBreakersCheckName ? breakerChecks
+                : GuardedComponent(name, names) is { } guarded ? [guarded]
+                : null;
             states[name] = new ComponentState(
                 name,
                 registration,
                 _options.Components.TryGetValue(name, out HealthComponentOptions? declared) ? declared : null,
                 _options,
-                name == AllBreakersCheckName && registration?.Tags.Contains(BreakerStateTag) == true ? breakerChecks : null);
+                implied);
         }
 
         var errors = new OptionErrors(HealthMonitorOptionsValidator.Section);
@@ -51,6 +57,24 @@ public sealed partial class HealthMonitor
         }
 
         return states;
+    }
+
+    // A breaker's check (circuit-breaker:{name}) sees the calls to the component of the same name, when there is one: it
+    // depends on that component, so while both are in trouble the component is the root cause and the breaker's check
+    // is affected by it (one cause, not two); a breaker open on its own is still its own cause. Not when the component
+    // says it depends on the breaker's check (that would be a cycle).
+    private string? GuardedComponent(string breakerCheck, string[] names)
+    {
+        if (!breakerCheck.StartsWith(CircuitBreaker.SourcePrefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        string component = breakerCheck[CircuitBreaker.SourcePrefix.Length..];
+        return names.Contains(component, StringComparer.Ordinal)
+            && !(_options.Components.TryGetValue(component, out HealthComponentOptions? declared) && declared.DependsOn.Contains(breakerCheck, StringComparer.Ordinal))
+            ? component
+            : null;
     }
 
     /// <summary>Whether the monitor watches a health check registration: not its own views; the app's checks unless told not to.</summary>

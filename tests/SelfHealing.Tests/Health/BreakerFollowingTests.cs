@@ -90,6 +90,48 @@ public sealed class BreakerFollowingTests
         await host.StopAsync();
     }
 
+    [Fact]
+    public async Task A_breaker_and_its_component_in_trouble_together_are_one_root_cause_the_component()
+    {
+        var time = new FakeTimeProvider();
+        var db = new SwitchableCheck();
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddHealthChecks().AddCheck("db", db);
+        builder.Services.AddSelfHealing(b => b
+            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; })
+            .ConfigureHealth(o => { o.DefaultInterval = TimeSpan.FromHours(1); o.OutcomesToWorsen = 1; })
+            .AddHealthComponent("db", c => c.Interval(TimeSpan.FromHours(1)))
+            .AddCircuitBreaker("db", o => { o.MinimumThroughput = 1; o.BreakDuration = TimeSpan.FromMinutes(5); }));
+        using IHost host = builder.Build();
+        await host.StartAsync();
+        var monitor = host.Services.GetRequiredService<HealthMonitor>();
+        const string DbBreaker = "circuit-breaker:db";
+        foreach (string name in new[] { "db", DbBreaker, AllBreakers })
+        {
+            await monitor.WhenIdle(name).WaitAsync(Wait);
+        }
+
+        monitor.GetHealth(DbBreaker)!.DependsOn.Should().Equal("db");
+        using EventSubscription news = host.Services.GetRequiredService<IEventHub>().Subscribe("test", e => e is HealthChanged);
+        CircuitBreaker breaker = host.Services.GetRequiredKeyedService<CircuitBreaker>("db");
+
+        // The breaker opens first, while the database's own check still says healthy: the breaker is its own cause.
+        await breaker.ExecuteAsync<int>(_ => throw new InvalidOperationException());
+        await NextChangesAsync(news, 2);
+        await monitor.WhenIdle(AllBreakers).WaitAsync(Wait);
+        monitor.GetSystemHealth().RootCauses.Should().Equal(DbBreaker);
+
+        // Then the database's check fails too: one root cause, the database; its breaker is affected by it.
+        db.Result = HealthCheckResult.Unhealthy("connection refused");
+        await monitor.CheckNowAsync("db");
+        SystemHealth down = monitor.GetSystemHealth();
+        down.RootCauses.Should().Equal("db");
+        down.Affected.Should().BeEquivalentTo(DbBreaker, AllBreakers);
+        monitor.GetHealth(DbBreaker)!.AffectedBy.Should().Equal("db");
+        await host.StopAsync();
+    }
+
     private static async Task<List<(string Component, HealthLevel Level)>> NextChangesAsync(EventSubscription news, int count)
     {
         var changes = new List<(string, HealthLevel)>();
