@@ -59,8 +59,8 @@ internal static class OverheadMeasurement
     {
         int at = Array.IndexOf(args, "--loop");
         bool loop = at >= 0 && at + 1 < args.Length && args[at + 1] == "on";
-        double rate = Option(args, "--rate", 10_000);
-        int seed = (int)Option(args, "--seed", 1);
+        double rate = ValidationBenchmark.Option(args, "--rate", 10_000);
+        int seed = (int)ValidationBenchmark.Option(args, "--seed", 1);
         var service = new SimulatedService(backgroundErrorRate: 1e-4, seed);
         using IHost host = ValidationBenchmark.BuildHost(service, loop, seed);
         await host.StartAsync();
@@ -89,12 +89,6 @@ internal static class OverheadMeasurement
     }
 
     private static Phase Delta(Phase now, Phase before) => new(now.Cpu - before.Cpu, now.Bytes - before.Bytes, now.Calls - before.Calls);
-
-    private static double Option(string[] args, string name, double fallback)
-    {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && double.TryParse(args[at + 1], NumberStyles.Float, Invariant, out double value) ? value : fallback;
-    }
 
     private sealed class Side(Process process, string name) : IDisposable
     {

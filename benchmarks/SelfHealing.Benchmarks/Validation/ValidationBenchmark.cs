@@ -291,7 +291,7 @@ internal static class ValidationBenchmark
             + $"| {(diagnosed.Length == 0 ? "no incident" : $"{diagnosed.Count(o => o.DiagnosisRight == true)}/{diagnosed.Length}")} | {outcomes.Sum(o => o.WrongActions)} |"));
     }
 
-    private static double Option(string[] args, string name, double fallback)
+    internal static double Option(string[] args, string name, double fallback)
     {
         int at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length && double.TryParse(args[at + 1], NumberStyles.Float, Invariant, out double value) ? value : fallback;

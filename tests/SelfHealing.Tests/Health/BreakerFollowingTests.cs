@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Testing;
 using Microsoft.Extensions.Time.Testing;
 using SelfHealing.CircuitBreakers;
+using SelfHealing.DependencyInjection;
 using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Tests.TestSupport;
@@ -69,15 +70,8 @@ public sealed class BreakerFollowingTests
     [Fact]
     public async Task A_check_that_does_not_follow_breakers_keeps_the_consecutive_rule()
     {
-        var time = new FakeTimeProvider();
         var check = new SwitchableCheck();
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddHealthChecks().AddCheck("db", check);
-        builder.Services.AddSelfHealing(b => b
-            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; })
-            .ConfigureHealth(o => o.DefaultInterval = TimeSpan.FromHours(1)));
-        using IHost host = builder.Build();
+        using IHost host = DbHost(new FakeTimeProvider(), check);
         await host.StartAsync();
         var monitor = host.Services.GetRequiredService<HealthMonitor>();
         await monitor.WhenIdle("db").WaitAsync(Wait);
@@ -93,17 +87,11 @@ public sealed class BreakerFollowingTests
     [Fact]
     public async Task A_breaker_and_its_component_in_trouble_together_are_one_root_cause_the_component()
     {
-        var time = new FakeTimeProvider();
         var db = new SwitchableCheck();
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
-        builder.Services.AddSingleton<TimeProvider>(time);
-        builder.Services.AddHealthChecks().AddCheck("db", db);
-        builder.Services.AddSelfHealing(b => b
-            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; })
-            .ConfigureHealth(o => { o.DefaultInterval = TimeSpan.FromHours(1); o.OutcomesToWorsen = 1; })
+        using IHost host = DbHost(new FakeTimeProvider(), db, b => b
+            .ConfigureHealth(o => o.OutcomesToWorsen = 1)
             .AddHealthComponent("db", c => c.Interval(TimeSpan.FromHours(1)))
             .AddCircuitBreaker("db", o => { o.MinimumThroughput = 1; o.BreakDuration = TimeSpan.FromMinutes(5); }));
-        using IHost host = builder.Build();
         await host.StartAsync();
         var monitor = host.Services.GetRequiredService<HealthMonitor>();
         const string DbBreaker = "circuit-breaker:db";
@@ -130,6 +118,21 @@ public sealed class BreakerFollowingTests
         down.Affected.Should().BeEquivalentTo(DbBreaker, AllBreakers);
         monitor.GetHealth(DbBreaker)!.AffectedBy.Should().Equal("db");
         await host.StopAsync();
+    }
+
+    // A host on a fake clock with a health check "db", process metrics off and checks hourly unless asked for.
+    private static IHost DbHost(FakeTimeProvider time, SwitchableCheck db, Func<ISelfHealingBuilder, ISelfHealingBuilder>? more = null)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Services.AddSingleton<TimeProvider>(time);
+        builder.Services.AddHealthChecks().AddCheck("db", db);
+        builder.Services.AddSelfHealing(b =>
+        {
+            b.ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; })
+                .ConfigureHealth(o => o.DefaultInterval = TimeSpan.FromHours(1));
+            more?.Invoke(b);
+        });
+        return builder.Build();
     }
 
     private static async Task<List<(string Component, HealthLevel Level)>> NextChangesAsync(EventSubscription news, int count)
