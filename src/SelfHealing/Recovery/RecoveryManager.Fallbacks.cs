@@ -18,7 +18,7 @@ public sealed partial class RecoveryManager
     public IReadOnlyList<string> ActiveFallbacks => [.. _fallbacks.Keys.Order(StringComparer.Ordinal)];
 
     // Called when a run recovered the component by switching its fallback on; returns the timeline note.
-    private string FallbackStaysOn(Healable target)
+    private string FallbackStaysOn(HealableTarget target)
     {
         TimeSpan after = Options.FallbackReturnAfter;
         if (after <= TimeSpan.Zero)
@@ -39,7 +39,7 @@ public sealed partial class RecoveryManager
         return $"the fallback of {target.Name} stays on; {target.Name} is tried without it after {after}";
     }
 
-    private async Task ReturnFromFallbackAsync(Healable target, TimeSpan wait)
+    private async Task ReturnFromFallbackAsync(HealableTarget target, TimeSpan wait)
     {
         await Task.Yield(); // the caller's run goes on
         CancellationToken stopping = _stopping.Token;
@@ -66,7 +66,7 @@ public sealed partial class RecoveryManager
                     await using AsyncServiceScope scope = _services.CreateAsyncScope(); // a scope per trial, like a run's
                     IHealableComponent component = target.In(scope.ServiceProvider).Component;
                     await component.SetFallbackAsync(false, stopping).ConfigureAwait(false);
-                    if (await VerifyAsync(target.Name, options, stopping).ConfigureAwait(false))
+                    if (await _engine.VerifyAsync(target.Name, options, stopping).ConfigureAwait(false))
                     {
                         LogFallbackOff(_logger, target.Name);
                         return;

@@ -75,7 +75,7 @@ public sealed partial class RecoveryManager
                 string subject = a.Tags.TryGetValue(ComponentTag, out string component) ? component : a.Metric;
                 _recent.Add(a.Timestamp, subject, "anomaly", $"{a.Metric} is {a.Value:G4}, expected about {a.Expected:G4} (score {a.Score:F2})", true);
                 // Acting on a metric alone is the boldest step: only components trusted with it (Full) take it.
-                if (subject == component && _components.TryGetValue(component, out Healable? flagged) && flagged.Level >= HealingLevel.Full && HasPlan(component, FailureTypes.Anomaly))
+                if (subject == component && _components.TryGetValue(component, out HealableTarget? flagged) && flagged.Level >= HealingLevel.Full && HasPlan(component, FailureTypes.Anomaly))
                 {
                     Trigger(component, FailureTypes.Anomaly, null, null, $"anomaly on {a.Metric}", a.TraceContext);
                 }
@@ -83,7 +83,7 @@ public sealed partial class RecoveryManager
                 break;
             case BreachPredicted b:
                 _recent.Add(b.Timestamp, b.Component, "forecast", $"{b.Component} {b.Metric} reaches {b.Forecast.Level} in about {b.Forecast.TimeUntil.TotalSeconds:0} s", true);
-                if (_components.TryGetValue(b.Component, out Healable? target) && target.Level >= HealingLevel.Advanced && HasPlan(b.Component, FailureTypes.Predicted))
+                if (_components.TryGetValue(b.Component, out HealableTarget? target) && target.Level >= HealingLevel.Advanced && HasPlan(b.Component, FailureTypes.Predicted))
                 {
                     Trigger(b.Component, FailureTypes.Predicted, null, null, $"{b.Metric} is forecast to reach {b.Forecast.Level}", b.TraceContext);
                 }

@@ -81,16 +81,10 @@ public sealed partial class RecoveryManager
     /// <param name="component">The component.</param>
     /// <param name="cancellationToken">Cancels the check.</param>
     /// <returns>Whether it is at or below <see cref="RecoveryOptions.RecoveredLevel"/>.</returns>
-    public async ValueTask<bool> IsRecoveredAsync(string component, CancellationToken cancellationToken = default)
+    public ValueTask<bool> IsRecoveredAsync(string component, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(component);
-        if (_components.TryGetValue(component, out Healable? target) && target.Verification is { } verify)
-        {
-            return await verify(cancellationToken).ConfigureAwait(false);
-        }
-
-        await _monitor.CheckNowAsync(component).WaitAsync(cancellationToken).ConfigureAwait(false);
-        return (_monitor.GetHealth(component)?.Level ?? HealthLevel.Healthy) <= Options.RecoveredLevel;
+        return _engine.IsRecoveredAsync(component, cancellationToken);
     }
 
     // Opens (or joins) the component's incident and starts its run, unless one is running: then the news goes
@@ -214,7 +208,7 @@ public sealed partial class RecoveryManager
 
         // Trouble explained by dependencies may end with them (their recovery may even have finished before this run
         // began): their recovery is the action, so verify its effect here, as after an action of its own, before acting.
-        if (incident.AffectedBy.Count > 0 && await VerifyAsync(component, Options, stopping).ConfigureAwait(false))
+        if (incident.AffectedBy.Count > 0 && await _engine.VerifyAsync(component, Options, stopping).ConfigureAwait(false))
         {
             Close(record, IncidentStatus.Resolved, "resolution", $"{component} recovered with {string.Join(", ", incident.AffectedBy)}.");
             return;
@@ -228,7 +222,7 @@ public sealed partial class RecoveryManager
             return;
         }
 
-        if (!_components.TryGetValue(component, out Healable? declared))
+        if (!_components.TryGetValue(component, out HealableTarget? declared))
         {
             Note(record, "diagnosis", $"{component} is not a healable component: nothing to act on; the incident stays open until it recovers.");
             return;
@@ -243,67 +237,19 @@ public sealed partial class RecoveryManager
 
         // The component lives in this run's scope: scoped services it needs are fresh and disposed with the run.
         await using AsyncServiceScope scope = _services.CreateAsyncScope();
-        Healable target = declared.In(scope.ServiceProvider);
+        HealableTarget target = declared.In(scope.ServiceProvider);
         RecoveryPlan plan = given ?? SelectPlan(component, incident.FailureType);
         IReadOnlyList<RecoveryStrategy> strategies = plan.Strategies;
         record.Change(i => i with { Status = IncidentStatus.Recovering, Plan = strategies });
         Note(record, "diagnosis", $"{(given is null ? "plan" : "plan (as given)")}: {string.Join(", then ", strategies)}");
         HealthLevel before = _monitor.GetHealth(component)?.Level ?? incident.Level ?? HealthLevel.Failed;
-        var skipped = new List<string>();
-        foreach (RecoveryStrategy strategy in strategies)
+        RunOutcome outcome = await _engine.RunPlanAsync(record, target, plan, before, stopping).ConfigureAwait(false);
+        if (outcome.FallbackLeftOn)
         {
-            if (strategy == RecoveryStrategy.ManualIntervention)
-            {
-                break;
-            }
-
-            if (!target.Component.Capabilities.HasFlag(Capability(strategy)) && !(strategy == RecoveryStrategy.Reconfigure && ThroughConfiguration(plan)))
-            {
-                skipped.Add($"{strategy} (not supported)");
-                Note(record, "action", $"{strategy} skipped: {component} does not support it");
-                continue;
-            }
-
-            RiskLevel risk = Options.RiskOf(strategy);
-            if (risk > Options.AutoApproveUpTo && !await ApproveAsync(record, strategy, risk, stopping).ConfigureAwait(false))
-            {
-                skipped.Add($"{strategy} (not approved)");
-                continue;
-            }
-
-            TimeSpan delay = plan.RetryDelay;
-            for (int attempt = 1; attempt <= plan.MaxRetries + 1; attempt++)
-            {
-                options = Options;
-                if (!options.AutomaticRecovery)
-                {
-                    Close(record, IncidentStatus.Escalated, "escalation", "automatic recovery was switched off during the recovery: a human has to act.");
-                    return;
-                }
-
-                if (await AttemptAsync(new PlannedAttempt(record, target, plan, strategy, attempt, risk, before, options), stopping).ConfigureAwait(false))
-                {
-                    if (strategy == RecoveryStrategy.Fallback && record.Current.Attempts[^1].LeftTo is null)
-                    {
-                        Note(record, "action", FallbackStaysOn(target));
-                    }
-
-                    string by = record.Current.Attempts[^1].LeftTo is { } other ? $" by {other}" : string.Empty;
-                    Close(record, IncidentStatus.Resolved, "resolution", $"{component} recovered after {strategy}{by} (attempt {attempt}).");
-                    return;
-                }
-
-                if (attempt <= plan.MaxRetries)
-                {
-                    await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
-                    delay *= plan.BackoffFactor;
-                }
-            }
+            Note(record, "action", FallbackStaysOn(target));
         }
 
-        string tried = string.Join(", ", record.Current.Attempts.Select(a => $"{a.Strategy} #{a.Attempt}"));
-        Close(record, IncidentStatus.Escalated, "escalation", $"nothing recovered {component} (tried: {(tried.Length == 0 ? "nothing" : tried)}"
-            + (skipped.Count == 0 ? "" : $"; skipped: {string.Join(", ", skipped)}") + "): a human has to act.");
+        Close(record, outcome.Status, outcome.Status == IncidentStatus.Resolved ? "resolution" : "escalation", outcome.Message);
     }
 
     private void ResolveIfIdle(string component, string message)
@@ -322,6 +268,14 @@ public sealed partial class RecoveryManager
 
     private void Note(IncidentRecord record, string kind, string message) =>
         Announce(record.Note(_time.GetUtcNow(), kind, message), notify: false);
+
+    void IRecoveryJournal.Note(IncidentRecord record, string kind, string message) => Note(record, kind, message);
+
+    ValueTask IRecoveryJournal.LearnAsync(string failureType, RecoveryAttempt attempt, CancellationToken cancellationToken) =>
+        LearnAsync(failureType, attempt, cancellationToken);
+
+    Func<CancellationToken, ValueTask<bool>>? IRecoveryJournal.VerificationOf(string component) =>
+        _components.GetValueOrDefault(component)?.Verification;
 
     // An incident closes once: a second close (a run ending as a resolution without action was decided) changes nothing.
     private void Close(IncidentRecord record, IncidentStatus status, string kind, string message)

@@ -22,7 +22,7 @@ namespace SelfHealing.Recovery;
 /// and statistics go to the <see cref="IStateStore"/>. One component is never recovered by two runs at once;
 /// independent components recover in parallel. Registered and started by <c>AddSelfHealing()</c>.
 /// </summary>
-public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, IDisposable
+public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, IDisposable, IRecoveryJournal
 {
     /// <summary>The source name on the events the manager publishes.</summary>
     public const string EventSource = "recovery";
@@ -44,8 +44,6 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
     private readonly ILogger _logger;
     private readonly IServiceProvider _services;
     private readonly IReadOnlyList<HealableComponentRegistration> _registrations;
-    private readonly IRecoveryApprovalGate _approval;
-    private readonly IRecoveryLeases? _leases;
     private readonly SinkQueue<Incident>[] _sinks;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, RecoveryRun> _runs = new(StringComparer.Ordinal);
@@ -59,8 +57,8 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
     private readonly RecentEvents _recent = new(4096);
     private readonly CancellationTokenSource _stopping = new();
     private readonly StoreWriter _writer;
-    private readonly IConfigurationVersions? _configuration;
-    private Dictionary<string, Healable> _components = new(StringComparer.Ordinal);
+    private readonly RecoveryRunEngine _engine;
+    private Dictionary<string, HealableTarget> _components = new(StringComparer.Ordinal);
     private RecoveryOptions _options;
     private EventSubscription? _subscription;
     private Task _loop = Task.CompletedTask;
@@ -141,9 +139,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
             throw new ArgumentException($"The healable component '{twice.Key}' is registered {twice.Count()} times; allowed: once.", nameof(components));
         }
 
-        _approval = approval ?? new DenyingApprovalGate();
-        _leases = leases;
-        _configuration = configuration;
+        _engine = new RecoveryRunEngine(monitor, timeProvider, () => Options, approval ?? new DenyingApprovalGate(), leases, configuration, this);
         _writer = new StoreWriter(store, Json, (ex, collection, key) => LogStoreFailed(_logger, ex, collection, key));
         IEnumerable<IIncidentSink> all = [new LoggingIncidentSink(_logger), .. sinks ?? []];
         _sinks = [.. all.Select(sink => new SinkQueue<Incident>(
@@ -291,7 +287,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
 
         _components = _registrations.ToDictionary(
             r => r.Name,
-            r => new Healable(r.Name, r.Level, r.Factory, r.Verification, r.SharedTarget),
+            HealableTarget.From,
             StringComparer.Ordinal);
         await LoadAsync(cancellationToken).ConfigureAwait(false);
         foreach (SinkQueue<Incident> sink in _sinks)
@@ -373,14 +369,6 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
 
     [LoggerMessage(EventId = 5013, Level = LogLevel.Warning, Message = "Incident sink {Sink} is behind: incident {Id} dropped from its full queue ({Held} more dropped since the last such line, which comes at most once a minute)")]
     private static partial void LogSinkDropped(ILogger logger, string sink, string id, long held);
-
-    // A declared component; Component is resolved in the scope of one run (or one fallback trial), never from the root.
-    private sealed record Healable(string Name, HealingLevel Level, Func<IServiceProvider, IHealableComponent> Factory, Func<CancellationToken, ValueTask<bool>>? Verification, string? SharedTarget)
-    {
-        public IHealableComponent Component { get; init; } = null!;
-
-        public Healable In(IServiceProvider scope) => this with { Component = Factory(scope) ?? throw new InvalidOperationException($"The healable component '{Name}' was resolved as null.") };
-    }
 
     private sealed class RecoveryRun(IncidentRecord record)
     {

@@ -4,18 +4,14 @@ using SelfHealing.Health;
 
 namespace SelfHealing.Recovery;
 
-// One attempt of one strategy: checkpoint, the cluster's lease, approval, the action, verification, rollback when
+// One attempt of one strategy: checkpoint, the cluster's lease, the action, verification, rollback when
 // things got worse, and what is learned from it.
-public sealed partial class RecoveryManager
+internal sealed partial class RecoveryRunEngine
 {
-    /// <summary>One attempt as the run planned it: the incident, the component, the plan and strategy, the attempt's number, its risk, the level before, the options then.</summary>
-    private readonly record struct PlannedAttempt(
-        IncidentRecord Record, Healable Target, RecoveryPlan Plan, RecoveryStrategy Strategy, int Number, RiskLevel Risk, HealthLevel Before, RecoveryOptions Options);
-
     // Checkpoint (risky actions, rollback on), act, verify, roll back if worse, learn.
     private async Task<bool> AttemptCoreAsync(PlannedAttempt planned, Activity? span, CancellationToken stopping)
     {
-        (IncidentRecord record, Healable target, RecoveryPlan plan, RecoveryStrategy strategy, int attempt, RiskLevel risk, HealthLevel before, RecoveryOptions options) = planned;
+        (IncidentRecord record, HealableTarget target, RecoveryPlan plan, RecoveryStrategy strategy, int attempt, RiskLevel risk, HealthLevel before, RecoveryOptions options) = planned;
         bool throughConfiguration = strategy == RecoveryStrategy.Reconfigure && ThroughConfiguration(plan);
         RecoveryLease? lease = null;
         if (target.SharedTarget is { } shared && _leases is not null && !throughConfiguration)
@@ -26,7 +22,7 @@ public sealed partial class RecoveryManager
                 return await LeaveToOthersAsync(record, target, strategy, attempt, shared, lease, options, span, stopping).ConfigureAwait(false);
             }
 
-            Note(record, "coordination", $"lease on the shared {shared} granted until {lease.ExpiresAt:O}"
+            _journal.Note(record, "coordination", $"lease on the shared {shared} granted until {lease.ExpiresAt:O}"
                 + (lease.FencingToken is { } token ? $" (fencing token {token})" : ""));
         }
 
@@ -42,7 +38,7 @@ public sealed partial class RecoveryManager
                 return true;
             }
 
-            Note(record, "coordination", $"the lease on the shared {target.SharedTarget} was lost: stopped before {step}");
+            _journal.Note(record, "coordination", $"the lease on the shared {target.SharedTarget} was lost: stopped before {step}");
             return false;
         }
 
@@ -57,7 +53,7 @@ public sealed partial class RecoveryManager
             // Another replica may have fixed the shared target and given its lease back before this one asked.
             if (lease is not null && await IsRecoveredAsync(target.Name, stopping).ConfigureAwait(false))
             {
-                Note(record, "verification", $"{target.Name} already works again: an earlier holder of the lease acted; {strategy} is not needed");
+                _journal.Note(record, "verification", $"{target.Name} already works again: an earlier holder of the lease acted; {strategy} is not needed");
                 givenBack = true;
                 await GiveBackAsync(record, lease, true, $"{target.Name} already recovered", stopping).ConfigureAwait(false);
                 var earlier = new RecoveryAttempt(strategy, attempt, true, TimeSpan.Zero) { LeftTo = EarlierHolder };
@@ -84,7 +80,7 @@ public sealed partial class RecoveryManager
             }
 
             long started = _time.GetTimestamp();
-            Note(record, "action", $"{strategy}, attempt {attempt}{(checkpoint is null ? "" : ", after a checkpoint")}");
+            _journal.Note(record, "action", $"{strategy}, attempt {attempt}{(checkpoint is null ? "" : ", after a checkpoint")}");
             long? configurationBefore = null;
             try
             {
@@ -95,7 +91,7 @@ public sealed partial class RecoveryManager
                         plan.Parameters.ToDictionary(p => p.Key, p => (object)p.Value, StringComparer.Ordinal),
                         ConfigSource.Recovery,
                         reason: $"incident {record.Current.Id}: Reconfigure {target.Name}");
-                    Note(record, "action", $"configuration version {applied.Version} applied: {string.Join(", ", plan.Parameters.Select(p => $"{p.Key}={p.Value}"))}");
+                    _journal.Note(record, "action", $"configuration version {applied.Version} applied: {string.Join(", ", plan.Parameters.Select(p => $"{p.Key}={p.Value}"))}");
                 }
                 else
                 {
@@ -103,7 +99,7 @@ public sealed partial class RecoveryManager
                 }
 
                 recovered = await VerifyAsync(target.Name, options, acting).ConfigureAwait(false);
-                Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
+                _journal.Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
             }
             catch (OperationCanceledException) when (stopping.IsCancellationRequested)
             {
@@ -111,17 +107,17 @@ public sealed partial class RecoveryManager
             }
             catch (OperationCanceledException) when (lease is { IsValid: false })
             {
-                Note(record, "coordination", $"the lease on the shared {target.SharedTarget} was lost during {strategy}: the action was cancelled");
+                _journal.Note(record, "coordination", $"the lease on the shared {target.SharedTarget} was lost during {strategy}: the action was cancelled");
             }
 #pragma warning disable CA1031 // An action that throws is a failed attempt, recorded; the plan goes on.
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                Note(record, "action", $"{strategy} threw {ex.GetType().Name}: {ex.Message}");
+                _journal.Note(record, "action", $"{strategy} threw {ex.GetType().Name}: {ex.Message}");
             }
 
             duration = _time.GetElapsedTime(started);
-            HealthLevel after = _monitor.GetHealth(target.Name)?.Level ?? before;
+            HealthLevel after = _health.GetHealth(target.Name)?.Level ?? before;
             if (!recovered && after > before && options.Rollback && (checkpoint is not null || configurationBefore is not null))
             {
                 var restored = new List<string>();
@@ -138,7 +134,7 @@ public sealed partial class RecoveryManager
                 }
 
                 rolledBack = true;
-                Note(record, "rollback", $"{target.Name} went from {before} to {after} after {strategy}: {string.Join(" and ", restored)} restored");
+                _journal.Note(record, "rollback", $"{target.Name} went from {before} to {after} after {strategy}: {string.Join(" and ", restored)} restored");
             }
         }
         finally
@@ -155,7 +151,7 @@ public sealed partial class RecoveryManager
         ReportAttempt(target.Name, outcome, span);
         if (options.Learning)
         {
-            await LearnAsync(record.Current.FailureType, outcome, stopping).ConfigureAwait(false);
+            await _journal.LearnAsync(record.Current.FailureType, outcome, stopping).ConfigureAwait(false);
         }
 
         return recovered;
@@ -166,7 +162,7 @@ public sealed partial class RecoveryManager
     // Another replica holds the lease on the shared target (or nobody could be asked): do not act, wait for the result.
     private async Task<bool> LeaveToOthersAsync(
         IncidentRecord record,
-        Healable target,
+        HealableTarget target,
         RecoveryStrategy strategy,
         int attempt,
         string shared,
@@ -176,12 +172,12 @@ public sealed partial class RecoveryManager
         CancellationToken stopping)
     {
         string leftTo = lease.Status == RecoveryLeaseStatus.HeldElsewhere ? lease.Holder! : $"nobody ({lease.Reason})";
-        Note(record, "coordination", lease.Status == RecoveryLeaseStatus.HeldElsewhere
+        _journal.Note(record, "coordination", lease.Status == RecoveryLeaseStatus.HeldElsewhere
             ? $"{lease.Holder} holds the lease on the shared {shared} until {lease.ExpiresAt:O}: {strategy} is left to it"
             : $"{strategy} of the shared {shared} was not taken here: {lease.Reason}");
         long started = _time.GetTimestamp();
         bool recovered = await VerifyAsync(target.Name, options, stopping).ConfigureAwait(false);
-        Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
+        _journal.Note(record, "verification", recovered ? $"{target.Name} recovered" : $"{target.Name} did not recover within {options.VerificationTimeout}");
         var outcome = new RecoveryAttempt(strategy, attempt, recovered, _time.GetElapsedTime(started)) { LeftTo = leftTo };
         record.Change(i => i with { Attempts = [.. i.Attempts, outcome] });
         ReportAttempt(target.Name, outcome, span);
@@ -202,71 +198,7 @@ public sealed partial class RecoveryManager
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            Note(record, "coordination", $"the lease could not be given back ({ex.Message}); it lapses at its expiry");
+            _journal.Note(record, "coordination", $"the lease could not be given back ({ex.Message}); it lapses at its expiry");
         }
-    }
-
-    private static ValueTask ActAsync(IHealableComponent component, RecoveryStrategy strategy, RecoveryPlan plan, CancellationToken stopping) => strategy switch
-    {
-        RecoveryStrategy.Restart => component.RestartAsync(stopping),
-        RecoveryStrategy.Reconfigure => component.ReconfigureAsync(plan.Parameters.AsReadOnly(), stopping),
-        RecoveryStrategy.Fallback => component.SetFallbackAsync(true, stopping),
-        RecoveryStrategy.ScaleResources => component.ScaleAsync(plan.ScaleFactor, stopping),
-        _ => throw new InvalidOperationException($"{strategy} is not an action."),
-    };
-
-    // A plan's parameters that are all adaptive parameters are applied through the adaptive configuration.
-    private bool ThroughConfiguration(RecoveryPlan plan) =>
-        _configuration is not null && plan.Parameters.Count > 0 && plan.Parameters.Keys.All(k => _configuration.Current.Values.ContainsKey(k));
-
-    private static RecoveryCapabilities Capability(RecoveryStrategy strategy) => strategy switch
-    {
-        RecoveryStrategy.Restart => RecoveryCapabilities.Restart,
-        RecoveryStrategy.Reconfigure => RecoveryCapabilities.Reconfigure,
-        RecoveryStrategy.Fallback => RecoveryCapabilities.Fallback,
-        RecoveryStrategy.ScaleResources => RecoveryCapabilities.ScaleResources,
-        _ => RecoveryCapabilities.None,
-    };
-
-    // Checks the component now, then every VerificationInterval, until it counts as recovered or the deadline passes.
-    private async Task<bool> VerifyAsync(string component, RecoveryOptions options, CancellationToken stopping)
-    {
-        long started = _time.GetTimestamp();
-        while (true)
-        {
-            if (await IsRecoveredAsync(component, stopping).ConfigureAwait(false))
-            {
-                return true;
-            }
-
-            if (_time.GetElapsedTime(started) + options.VerificationInterval > options.VerificationTimeout)
-            {
-                return false;
-            }
-
-            await Task.Delay(options.VerificationInterval, _time, stopping).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<bool> ApproveAsync(IncidentRecord record, RecoveryStrategy strategy, RiskLevel risk, CancellationToken stopping)
-    {
-        RecoveryOptions options = Options;
-        Note(record, "approval", $"{strategy} is {risk} risk: asking for approval");
-        using CancellationTokenSource timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-        bool approved;
-        try
-        {
-            approved = await _approval.ApproveAsync(new RecoveryApprovalRequest(record.Current, strategy, risk), timeout.Token)
-                .AsTask().WaitAsync(options.ApprovalTimeout, _time, stopping).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            await timeout.CancelAsync().ConfigureAwait(false);
-            Note(record, "approval", $"{strategy} not approved within {options.ApprovalTimeout}: denied");
-            return false;
-        }
-
-        Note(record, "approval", approved ? $"{strategy} approved" : $"{strategy} denied");
-        return approved;
     }
 }

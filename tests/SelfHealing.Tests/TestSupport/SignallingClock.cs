@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Time.Testing;
+
+namespace SelfHealing.Tests.TestSupport;
+
+/// <summary>
+/// A fake clock that tells when the code under test starts waiting on it: every timer created (a <c>Task.Delay</c>, a
+/// <c>WaitAsync</c> with a timeout, a periodic timer) releases one count, so a test moves the clock only once the code
+/// waits on it, instead of sleeping real milliseconds and hoping the code got there.
+/// </summary>
+internal sealed class SignallingClock : TimeProvider, IDisposable
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private readonly SemaphoreSlim _timers = new(0);
+
+    public SignallingClock(DateTimeOffset start) => Fake = new FakeTimeProvider(start);
+
+    /// <summary>Gets the fake clock underneath (the one to hand to helpers that take a <see cref="FakeTimeProvider"/>).</summary>
+    public FakeTimeProvider Fake { get; }
+
+    /// <inheritdoc />
+    public override TimeZoneInfo LocalTimeZone => Fake.LocalTimeZone;
+
+    /// <inheritdoc />
+    public override long TimestampFrequency => Fake.TimestampFrequency;
+
+    /// <inheritdoc />
+    public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
+
+    /// <inheritdoc />
+    public override long GetTimestamp() => Fake.GetTimestamp();
+
+    /// <inheritdoc />
+    public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+    {
+        ITimer timer = Fake.CreateTimer(callback, state, dueTime, period);
+        _timers.Release();
+        return timer;
+    }
+
+    /// <summary>Waits (bounded) until one more timer has been created since the last wait.</summary>
+    /// <exception cref="TimeoutException">No timer within 10 s.</exception>
+    public async Task WaitedOnAsync()
+    {
+        if (!await _timers.WaitAsync(Bound))
+        {
+            throw new TimeoutException($"Nothing started waiting on the clock within {Bound.TotalSeconds:0} s.");
+        }
+    }
+
+    /// <summary>Waits until the code under test waits on the clock, then moves the clock by <paramref name="by"/>.</summary>
+    public async Task AdvanceWhenWaitedOnAsync(TimeSpan by)
+    {
+        await WaitedOnAsync();
+        Fake.Advance(by);
+    }
+
+    public void Dispose() => _timers.Dispose();
+}
