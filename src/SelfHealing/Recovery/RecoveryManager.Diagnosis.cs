@@ -60,6 +60,7 @@ public sealed partial class RecoveryManager
         _held[component] = new HeldTrouble(failureType, message); // still waiting: the latest news counts
         if (!waiting)
         {
+            _work.Enter();
             _ = ReleaseAsync(component, window);
         }
 
@@ -70,23 +71,26 @@ public sealed partial class RecoveryManager
     {
         try
         {
-            await Task.Delay(window, _time, _stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return; // the manager stopped
-        }
+            await _work.WhileParkedAsync(Task.Delay(window, _time, _stopping.Token)).ConfigureAwait(false);
+            HeldTrouble? held;
+            lock (_gate)
+            {
+                _held.Remove(component, out held);
+            }
 
-        HeldTrouble? held;
-        lock (_gate)
-        {
-            _held.Remove(component, out held);
+            // Nothing upstream opened an incident: its own, if it is still in trouble.
+            if (held is not null && _monitor.GetHealth(component) is { } health && health.Level >= Options.TriggerLevel)
+            {
+                Trigger(component, held.FailureType, health.Level, health.AffectedBy, held.Message, held: true);
+            }
         }
-
-        // Nothing upstream opened an incident: its own, if it is still in trouble.
-        if (held is not null && _monitor.GetHealth(component) is { } health && health.Level >= Options.TriggerLevel)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            Trigger(component, held.FailureType, health.Level, health.AffectedBy, held.Message, held: true);
+            // the manager stopped
+        }
+        finally
+        {
+            _work.Exit();
         }
     }
 
@@ -144,7 +148,7 @@ public sealed partial class RecoveryManager
             return incident;
         }
 
-        await Task.Delay(window, _time, stopping).ConfigureAwait(false);
+        await _work.WhileParkedAsync(Task.Delay(window, _time, stopping)).ConfigureAwait(false);
         IReadOnlyList<string> upstream = _monitor.GetHealth(component)?.AffectedBy ?? [];
         if (upstream.Count == 0)
         {

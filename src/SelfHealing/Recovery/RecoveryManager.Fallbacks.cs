@@ -32,6 +32,7 @@ public sealed partial class RecoveryManager
         {
             if (!_fallbacks.ContainsKey(target.Name))
             {
+                _work.Enter();
                 _fallbacks[target.Name] = ReturnFromFallbackAsync(target, after);
             }
         }
@@ -47,7 +48,7 @@ public sealed partial class RecoveryManager
         {
             while (true)
             {
-                await Task.Delay(wait, _time, stopping).ConfigureAwait(false);
+                await _work.WhileParkedAsync(Task.Delay(wait, _time, stopping)).ConfigureAwait(false);
                 RecoveryOptions options = Options;
                 bool busy;
                 lock (_gate)
@@ -100,6 +101,8 @@ public sealed partial class RecoveryManager
             {
                 _fallbacks.TryRemove(target.Name, out _);
             }
+
+            _work.Exit();
         }
     }
 

@@ -12,17 +12,29 @@ public sealed partial class RecoveryManager
     {
         try
         {
-            await foreach (SelfHealingEvent e in subscription.Reader.ReadAllAsync(_stopping.Token).ConfigureAwait(false))
+            // What has arrived is handled as one piece of work, so the manager is never idle with news in hand.
+            while (await subscription.Reader.WaitToReadAsync(_stopping.Token).ConfigureAwait(false))
             {
+                _work.Enter();
                 try
                 {
-                    OnEvent(e);
-                }
+                    while (subscription.Reader.TryRead(out SelfHealingEvent? e))
+                    {
+                        try
+                        {
+                            OnEvent(e);
+                        }
 #pragma warning disable CA1031 // One bad event (anyone may publish on the hub) must not end recovery for every other.
-                catch (Exception ex)
+                        catch (Exception ex)
 #pragma warning restore CA1031
+                        {
+                            LogEventFailed(_logger, ex, e.GetType().Name, e.Source);
+                        }
+                    }
+                }
+                finally
                 {
-                    LogEventFailed(_logger, ex, e.GetType().Name, e.Source);
+                    _work.Exit();
                 }
             }
         }

@@ -68,6 +68,25 @@ public sealed partial class RecoveryManager
     internal List<RecentEvent> RecentAbout(string component) =>
         _recent.About(new HashSet<string>(StringComparer.Ordinal) { component }, _time.GetUtcNow() - Options.DiagnosisWindow);
 
+    /// <summary>
+    /// A task that ends when the manager can do nothing more until the clock moves: no event waiting or being handled,
+    /// and every run, held trouble and fallback trial waiting on the clock (or on another run), none between two waits.
+    /// Tests on a fake clock move it only then.
+    /// </summary>
+    internal async Task WhenSettledAsync()
+    {
+        while (true)
+        {
+            Task next = _work.NextIdle;
+            if (!_work.IsBusy && (_subscription is not { } news || news.Reader.Count == 0))
+            {
+                return;
+            }
+
+            await next.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>A task that ends when no recovery of the component is running.</summary>
     internal Task WhenIdle(string component)
     {
@@ -146,6 +165,7 @@ public sealed partial class RecoveryManager
 
             run = new RecoveryRun(record) { Plan = plan };
             _runs[component] = run;
+            _work.Enter(); // the run counts as work from now: the test clock waits for it to reach its first wait
             run.Completion = Task.Run(() => RunAsync(run, component), CancellationToken.None);
         }
 
@@ -186,6 +206,8 @@ public sealed partial class RecoveryManager
             {
                 _runs.Remove(component);
             }
+
+            _work.Exit();
         }
     }
 
@@ -203,7 +225,7 @@ public sealed partial class RecoveryManager
         if (upstream.Length > 0)
         {
             Note(record, "diagnosis", $"waiting for the recovery of {string.Join(", ", incident.AffectedBy)} first");
-            await Task.WhenAll(upstream).ConfigureAwait(false);
+            await _work.WhileParkedAsync(Task.WhenAll(upstream)).ConfigureAwait(false);
         }
 
         // Trouble explained by dependencies may end with them (their recovery may even have finished before this run
@@ -323,6 +345,7 @@ public sealed partial class RecoveryManager
 
         foreach (string component in joined)
         {
+            _work.Enter();
             _ = Task.Run(() => StandAloneIfStillBadAsync(component, closed.Component), CancellationToken.None);
         }
     }
@@ -337,15 +360,18 @@ public sealed partial class RecoveryManager
             {
                 return;
             }
+
+            if (_monitor.GetHealth(component) is { } health && health.Level >= Options.TriggerLevel)
+            {
+                Trigger(component, health.Level.ToString(), health.Level, health.AffectedBy, $"{component} is still {health.Level} after the incident on {root} closed: {health.Reason}");
+            }
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            return;
         }
-
-        if (_monitor.GetHealth(component) is { } health && health.Level >= Options.TriggerLevel)
+        finally
         {
-            Trigger(component, health.Level.ToString(), health.Level, health.AffectedBy, $"{component} is still {health.Level} after the incident on {root} closed: {health.Reason}");
+            _work.Exit();
         }
     }
 

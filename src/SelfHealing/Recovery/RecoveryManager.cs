@@ -9,6 +9,7 @@ using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Metrics;
 using SelfHealing.Storage;
+using SelfHealing.Timing;
 
 namespace SelfHealing.Recovery;
 
@@ -58,6 +59,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
     private readonly CancellationTokenSource _stopping = new();
     private readonly StoreWriter _writer;
     private readonly RecoveryRunEngine _engine;
+    private readonly WorkGauge _work = new();
     private Dictionary<string, HealableTarget> _components = new(StringComparer.Ordinal);
     private RecoveryOptions _options;
     private EventSubscription? _subscription;
@@ -139,7 +141,7 @@ public sealed partial class RecoveryManager : IHostedService, IAsyncDisposable, 
             throw new ArgumentException($"The healable component '{twice.Key}' is registered {twice.Count()} times; allowed: once.", nameof(components));
         }
 
-        _engine = new RecoveryRunEngine(monitor, timeProvider, () => Options, approval ?? new DenyingApprovalGate(), leases, configuration, this);
+        _engine = new RecoveryRunEngine(monitor, timeProvider, () => Options, approval ?? new DenyingApprovalGate(), leases, configuration, this, _work);
         _writer = new StoreWriter(store, Json, (ex, collection, key) => LogStoreFailed(_logger, ex, collection, key));
         IEnumerable<IIncidentSink> all = [new LoggingIncidentSink(_logger), .. sinks ?? []];
         _sinks = [.. all.Select(sink => new SinkQueue<Incident>(

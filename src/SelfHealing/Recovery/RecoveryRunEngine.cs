@@ -1,6 +1,7 @@
 using SelfHealing.Configuration;
 using SelfHealing.Health;
 using SelfHealing.Telemetry;
+using SelfHealing.Timing;
 
 namespace SelfHealing.Recovery;
 
@@ -21,6 +22,7 @@ internal sealed partial class RecoveryRunEngine
     private readonly IRecoveryLeases? _leases;
     private readonly IConfigurationVersions? _configuration;
     private readonly IRecoveryJournal _journal;
+    private readonly WorkGauge _work;
 
     /// <summary>Creates an engine.</summary>
     /// <param name="health">Verification reads the component's health here (after checking it now).</param>
@@ -30,6 +32,7 @@ internal sealed partial class RecoveryRunEngine
     /// <param name="leases">Leases on shared targets; none (act without asking) when <see langword="null"/>.</param>
     /// <param name="configuration">Applies and rolls back a plan's parameters; none when <see langword="null"/>.</param>
     /// <param name="journal">Where the run's timeline and outcomes go.</param>
+    /// <param name="work">Counts the run's work; the engine's waits on the clock or a person do not count.</param>
     public RecoveryRunEngine(
         IHealthView health,
         TimeProvider time,
@@ -37,7 +40,8 @@ internal sealed partial class RecoveryRunEngine
         IRecoveryApprovalGate approval,
         IRecoveryLeases? leases,
         IConfigurationVersions? configuration,
-        IRecoveryJournal journal)
+        IRecoveryJournal journal,
+        WorkGauge work)
     {
         _health = health;
         _time = time;
@@ -46,6 +50,7 @@ internal sealed partial class RecoveryRunEngine
         _leases = leases;
         _configuration = configuration;
         _journal = journal;
+        _work = work;
     }
 
     /// <summary>Gets or sets the instruments attempts are recorded to.</summary>
@@ -105,7 +110,7 @@ internal sealed partial class RecoveryRunEngine
 
                 if (attempt <= plan.MaxRetries)
                 {
-                    await Task.Delay(delay, _time, stopping).ConfigureAwait(false);
+                    await _work.WhileParkedAsync(Task.Delay(delay, _time, stopping)).ConfigureAwait(false);
                     delay *= plan.BackoffFactor;
                 }
             }
@@ -144,7 +149,7 @@ internal sealed partial class RecoveryRunEngine
                 return false;
             }
 
-            await Task.Delay(options.VerificationInterval, _time, stopping).ConfigureAwait(false);
+            await _work.WhileParkedAsync(Task.Delay(options.VerificationInterval, _time, stopping)).ConfigureAwait(false);
         }
     }
 
@@ -178,8 +183,8 @@ internal sealed partial class RecoveryRunEngine
         bool approved;
         try
         {
-            approved = await _approval.ApproveAsync(new RecoveryApprovalRequest(record.Current, strategy, risk), timeout.Token)
-                .AsTask().WaitAsync(options.ApprovalTimeout, _time, stopping).ConfigureAwait(false);
+            approved = await _work.WhileParkedAsync(_approval.ApproveAsync(new RecoveryApprovalRequest(record.Current, strategy, risk), timeout.Token)
+                .AsTask().WaitAsync(options.ApprovalTimeout, _time, stopping)).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {

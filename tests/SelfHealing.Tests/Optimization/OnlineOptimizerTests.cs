@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Time.Testing;
 using SelfHealing.Configuration;
 using SelfHealing.Events;
 using SelfHealing.Health;
@@ -13,9 +12,11 @@ using Xunit.Abstractions;
 namespace SelfHealing.Tests.Optimization;
 
 /// <summary>The online optimizer tuning a simulated service live, its fitness read from the metrics collector.</summary>
-public sealed class OnlineOptimizerTests(ITestOutputHelper output)
+public sealed class OnlineOptimizerTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly FakeTimeProvider _time = new();
+    private readonly SignallingClock _time = new(new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero));
+
+    public void Dispose() => _time.Dispose();
 
     [Fact]
     public async Task It_improves_a_simulated_service_over_its_defaults_and_adapts_when_the_workload_changes()
@@ -93,13 +94,10 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
             await first.StartAsync();
             var online = first.Services.GetRequiredService<OnlineOptimizer>();
             var config = first.Services.GetRequiredService<AdaptiveConfigManager>();
-            // Fake seconds pass only as fast as the hosted loop takes them (a real millisecond each), so a busy
-            // machine slows the test down instead of letting the clock run past windows nobody is waiting on.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-            while (online.Optimizer.Generation < 2 && DateTime.UtcNow < deadline)
+            // The clock moves only when the hosted loop waits on it, to when its wait is due (bounded: 1,000 waits).
+            for (int wait = 0; wait < 1000 && online.Optimizer.Generation < 2; wait++)
             {
-                _time.Advance(TimeSpan.FromSeconds(1));
-                await Task.Delay(1);
+                await _time.AdvanceToNextTimerAsync();
             }
 
             online.Optimizer.Generation.Should().BeGreaterThanOrEqualTo(2);
@@ -156,13 +154,10 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
         };
         var online = new OnlineOptimizer(config, new ThrowingFitness(), _time, options, logger);
 
-        // Fake time moves in quarter seconds while the generation runs; the wait for each step ends as soon as the
-        // generation does (bounded: 20,000 steps).
+        // The clock moves when the generation waits on it, to when its wait is due, until the generation ends.
         Task<ConfigSnapshot> generation = online.RunGenerationAsync();
-        for (int step = 0; step < 20_000 && !generation.IsCompleted; step++)
+        for (int wait = 0; wait < 1000 && await _time.AdvanceToNextTimerAsync(generation); wait++)
         {
-            _time.Advance(TimeSpan.FromMilliseconds(250));
-            await Task.WhenAny(generation, Task.Delay(1));
         }
 
         await generation.WaitAsync(TimeSpan.FromSeconds(10));
@@ -194,12 +189,18 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
     // Runs one generation while the simulated service serves requests second by second on the fake clock.
     private async Task<ConfigSnapshot> RunAsync(OnlineOptimizer online, SimulatedService service, AdaptiveConfigManager config)
     {
+        // Second by second up to when the generation's current wait (a candidate's window) is due; then the next
+        // wait is awaited, so every window is served under its own candidate.
         Task<ConfigSnapshot> generation = online.RunGenerationAsync();
-        for (int second = 0; second < 100_000 && !generation.IsCompleted; second++)
+        DateTimeOffset? due = await _time.NextTimerAsync(generation);
+        for (int second = 0; second < 100_000 && due is not null; second++)
         {
             service.ServeOneSecond(config.Current);
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Yield();
+            _time.Fake.Advance(TimeSpan.FromSeconds(1));
+            if (_time.GetUtcNow() >= due)
+            {
+                due = await _time.NextTimerAsync(generation);
+            }
         }
 
         return await generation.WaitAsync(TimeSpan.FromSeconds(10));

@@ -8,6 +8,7 @@ using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Recovery;
 using SelfHealing.Storage;
+using SelfHealing.Supervision;
 using SelfHealing.Tests.TestSupport;
 
 namespace SelfHealing.Tests.Recovery;
@@ -153,13 +154,28 @@ internal sealed class RecoveryHarness : IDisposable
 
     public void Dispose() => _host.Dispose();
 
-    // Lets the event listener and the runs take the step they can take without time moving.
-    private static async Task Settle()
+    // Waits (bounded) until nothing can take a step without time moving: the supervision tree (when there is one) has
+    // no message and no start in flight, and the manager no news in hand and every run waiting on the clock or on
+    // another run. The tree's news reaches the manager, and the manager's restarts reach the tree: both are asked
+    // again until both were idle at once.
+    private async Task Settle()
     {
-        for (int i = 0; i < 3; i++)
+        SupervisionTree? tree = Services.GetService<SupervisionTree>();
+        for (int round = 0; round < 1000; round++)
         {
-            await Task.Delay(2);
+            if (tree is not null)
+            {
+                await tree.WhenIdleAsync().WaitAsync(Wait);
+            }
+
+            await Manager.WhenSettledAsync().WaitAsync(Wait);
+            if (tree is null || tree.WhenIdleAsync().IsCompleted)
+            {
+                return;
+            }
         }
+
+        throw new TimeoutException("The supervision tree and the recovery manager kept waking each other for 1,000 rounds.");
     }
 }
 

@@ -1,6 +1,7 @@
 using SelfHealing.Health;
 using SelfHealing.Recovery;
 using SelfHealing.Tests.TestSupport;
+using SelfHealing.Timing;
 
 namespace SelfHealing.Tests.Recovery;
 
@@ -110,7 +111,7 @@ public sealed class RecoveryRunEngineTests : IDisposable
     }
 
     private RecoveryRunEngine Engine(RecoveryOptions options, IRecoveryLeases? leases) =>
-        new(_health, _clock, () => options, new DenyingApprovalGate(), leases, configuration: null, _journal);
+        new(_health, _clock, () => options, new DenyingApprovalGate(), leases, configuration: null, _journal, new WorkGauge());
 
     private static HealableTarget Target(HealableComponentBuilder builder)
     {

@@ -19,7 +19,6 @@ public sealed class SupervisionHostTests
             .Backoff(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(2), 0)
             .AddWorker("consumer", async (_, token) =>
             {
-                await Task.Yield();
                 if (Interlocked.Increment(ref starts) == 1)
                 {
                     throw new InvalidOperationException("broker connection reset");
@@ -59,7 +58,6 @@ public sealed class SupervisionHostTests
             .Backoff(TimeSpan.Zero, TimeSpan.Zero, 0)
             .AddWorker("consumer", async (_, token) =>
             {
-                await Task.Yield();
                 if (Interlocked.Increment(ref starts) <= 4)
                 {
                     throw new InvalidOperationException("poison message");

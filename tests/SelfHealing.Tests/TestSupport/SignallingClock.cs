@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
 
 namespace SelfHealing.Tests.TestSupport;
@@ -11,6 +12,7 @@ internal sealed class SignallingClock : TimeProvider, IDisposable
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly SemaphoreSlim _timers = new(0);
+    private readonly ConcurrentQueue<DateTimeOffset> _dues = new();
 
     public SignallingClock(DateTimeOffset start) => Fake = new FakeTimeProvider(start);
 
@@ -33,25 +35,70 @@ internal sealed class SignallingClock : TimeProvider, IDisposable
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
         ITimer timer = Fake.CreateTimer(callback, state, dueTime, period);
+        _dues.Enqueue(dueTime == Timeout.InfiniteTimeSpan ? DateTimeOffset.MaxValue : Fake.GetUtcNow() + dueTime);
         _timers.Release();
         return timer;
     }
 
-    /// <summary>Waits (bounded) until one more timer has been created since the last wait.</summary>
+    /// <summary>
+    /// Waits (bounded) until one more timer has been created since the last wait, and gives the moment it is due; or
+    /// <see langword="null"/> when <paramref name="unless"/> completes first (the code under test finished instead).
+    /// </summary>
     /// <exception cref="TimeoutException">No timer within 10 s.</exception>
-    public async Task WaitedOnAsync()
+    public async Task<DateTimeOffset?> NextTimerAsync(Task? unless = null)
     {
-        if (!await _timers.WaitAsync(Bound))
+        using var cancel = new CancellationTokenSource();
+        Task<bool> created = _timers.WaitAsync(Bound, cancel.Token);
+        if (unless is not null && await Task.WhenAny(created, unless) == unless && !created.IsCompleted)
+        {
+            await cancel.CancelAsync();
+            try
+            {
+                if (await created)
+                {
+                    _timers.Release(); // taken after all: left for the next wait
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+
+            return null;
+        }
+
+        if (!await created)
         {
             throw new TimeoutException($"Nothing started waiting on the clock within {Bound.TotalSeconds:0} s.");
         }
+
+        _dues.TryDequeue(out DateTimeOffset due);
+        return due;
     }
 
     /// <summary>Waits until the code under test waits on the clock, then moves the clock by <paramref name="by"/>.</summary>
     public async Task AdvanceWhenWaitedOnAsync(TimeSpan by)
     {
-        await WaitedOnAsync();
+        await NextTimerAsync();
         Fake.Advance(by);
+    }
+
+    /// <summary>
+    /// Waits until the code under test waits on the clock, then moves the clock to when that timer is due; returns
+    /// <see langword="false"/> (without moving it) when <paramref name="unless"/> completes first.
+    /// </summary>
+    public async Task<bool> AdvanceToNextTimerAsync(Task? unless = null)
+    {
+        if (await NextTimerAsync(unless) is not { } due)
+        {
+            return false;
+        }
+
+        if (due != DateTimeOffset.MaxValue && due > Fake.GetUtcNow())
+        {
+            Fake.Advance(due - Fake.GetUtcNow());
+        }
+
+        return true;
     }
 
     public void Dispose() => _timers.Dispose();
