@@ -2,19 +2,19 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using SelfHealing.Configuration;
 using SelfHealing.Events;
 using SelfHealing.Health;
 using SelfHealing.Metrics;
 using SelfHealing.Storage;
+using SelfHealing.Tests.TestSupport;
 
 namespace SelfHealing.Tests.Configuration;
 
 public sealed class AdaptiveConfigManagerTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly FakeTimeProvider _time = new();
+    private readonly SignallingClock _time = new(new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero));
 
     private static ParameterDefinition[] Parameters() =>
     [
@@ -106,8 +106,10 @@ public sealed class AdaptiveConfigManagerTests
         using var stop = new CancellationTokenSource();
         int mixed = 0;
         long reads = 0;
+        using var running = new CountdownEvent(3);
         Task[] readers = [.. Enumerable.Range(0, 3).Select(_ => Task.Run(() =>
         {
+            running.Signal();
             while (!stop.IsCancellationRequested)
             {
                 ConfigSnapshot s = manager.Current;
@@ -121,10 +123,7 @@ public sealed class AdaptiveConfigManagerTests
                 Interlocked.Increment(ref reads);
             }
         }))];
-        for (int i = 0; i < 2000 && Interlocked.Read(ref reads) < 3; i++)
-        {
-            await Task.Delay(5); // the readers are running
-        }
+        running.Wait(TimeSpan.FromSeconds(10)).Should().BeTrue("the readers should be running before the writes begin");
 
         for (int i = 0; i < 2000; i++)
         {
@@ -234,11 +233,9 @@ public sealed class AdaptiveConfigManagerTests
 
         var guard = new ConfigGuard { Window = TimeSpan.FromSeconds(30) };
         guard.Metrics.Add(new MetricGuard { Metric = "orders.latency", Statistic = MetricStatistic.P95, Tolerance = 0.2 });
+        using EventSubscription changes = host.Services.GetRequiredService<IEventHub>().Subscribe("test", e => e is ConfigChanged c && c.Snapshot.Get<long>("Orders:PoolSize") == 2L);
         Task<GuardedApplyResult> applying = manager.ApplyGuardedAsync(new Dictionary<string, object> { ["Orders:PoolSize"] = 2L }, guard);
-        for (int i = 0; i < 2000 && manager.Current.Version == 1; i++)
-        {
-            await Task.Delay(5); // the values before are read, the change is applied
-        }
+        await changes.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10)); // the values before are read, the change is applied
 
         for (int i = 0; i < 1000; i++)
         {
@@ -254,13 +251,12 @@ public sealed class AdaptiveConfigManagerTests
         await host.StopAsync();
     }
 
-    // Moves the fake clock a second at a time until the task ends (bounded).
+    // Moves the fake clock to each wait's due moment as the code under test starts it, a second at a time so the
+    // collector files every bucket, until the task ends (bounded).
     private async Task AdvanceUntilAsync(Task task)
     {
-        for (int i = 0; i < 600 && !task.IsCompleted; i++)
+        for (int i = 0; i < 1000 && await _time.AdvanceToNextTimerAsync(task, TimeSpan.FromSeconds(1)); i++)
         {
-            _time.Advance(TimeSpan.FromSeconds(1));
-            await Task.Delay(2);
         }
 
         task.IsCompleted.Should().BeTrue();

@@ -12,11 +12,9 @@ using Xunit.Abstractions;
 namespace SelfHealing.Tests.Optimization;
 
 /// <summary>The online optimizer tuning a simulated service live, its fitness read from the metrics collector.</summary>
-public sealed class OnlineOptimizerTests(ITestOutputHelper output) : IDisposable
+public sealed class OnlineOptimizerTests(ITestOutputHelper output)
 {
     private readonly SignallingClock _time = new(new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero));
-
-    public void Dispose() => _time.Dispose();
 
     [Fact]
     public async Task It_improves_a_simulated_service_over_its_defaults_and_adapts_when_the_workload_changes()

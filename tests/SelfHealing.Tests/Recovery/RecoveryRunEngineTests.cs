@@ -6,15 +6,13 @@ using SelfHealing.Timing;
 namespace SelfHealing.Tests.Recovery;
 
 /// <summary>The run engine alone: one plan on one component, behind a scripted health view, a recording journal and a fake clock.</summary>
-public sealed class RecoveryRunEngineTests : IDisposable
+public sealed class RecoveryRunEngineTests
 {
     private readonly SignallingClock _clock = new(new DateTimeOffset(2026, 12, 3, 9, 0, 0, TimeSpan.Zero));
     private readonly ScriptedHealth _health;
     private readonly RecordingJournal _journal = new();
 
     public RecoveryRunEngineTests() => _health = new ScriptedHealth { Time = _clock.Fake };
-
-    public void Dispose() => _clock.Dispose();
 
     [Fact]
     public async Task The_lease_is_given_back_when_the_checkpoint_throws()
