@@ -17,7 +17,7 @@ namespace SelfHealing.Tests.Health;
 public sealed class HealthComponentTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
-    private readonly FakeTimeProvider _time = new();
+    private readonly SignallingClock _time = new(new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero));
     private readonly SwitchableCheck _db = new();
     private readonly CollectingSink _sink = new();
 
@@ -116,10 +116,9 @@ public sealed class HealthComponentTests
 
         Volatile.Write(ref behaviour, async ct => { await Task.Delay(Timeout.Infinite, ct); return new HealthMetrics(); });
         Task run = monitor.CheckNowAsync("orders");
-        for (int i = 0; i < 2000 && !run.IsCompleted; i++)
+        // The clock moves to each wait's end as the check starts it (the probe's timeout among them) until the check ends.
+        for (int i = 0; i < 1000 && await _time.AdvanceToNextTimerAsync(run); i++)
         {
-            _time.Advance(TimeSpan.FromSeconds(1)); // until the probe's timeout timer exists and fires
-            await Task.Delay(5);
         }
 
         await run.WaitAsync(Wait);
@@ -233,7 +232,7 @@ public sealed class HealthComponentTests
             }
 
             degradedAt ??= monitor.GetHealth("cache")!.Level > HealthLevel.Healthy ? t : null;
-            _time.Advance(TimeSpan.FromSeconds(1));
+            _time.Fake.Advance(TimeSpan.FromSeconds(1));
         }
 
         predictedAt.Should().NotBeNull();
@@ -270,7 +269,7 @@ public sealed class HealthComponentTests
             highest = Math.Max(highest, milliseconds);
             monitor.Report("api", new HealthMetrics { ResponseTime = TimeSpan.FromMilliseconds(milliseconds) });
             changes += monitor.GetHealth("api")!.Level == HealthLevel.Healthy ? 0 : 1;
-            _time.Advance(TimeSpan.FromSeconds(1));
+            _time.Fake.Advance(TimeSpan.FromSeconds(1));
         }
 
         changes.Should().Be(0);
