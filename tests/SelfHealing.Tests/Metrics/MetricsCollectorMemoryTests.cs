@@ -46,7 +46,7 @@ public sealed class MetricsCollectorMemoryTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void An_anomaly_detector_keeps_under_six_kilobytes_per_series()
+    public void An_anomaly_detector_keeps_under_eight_kilobytes_per_series()
     {
         const int Detectors = 200;
         var random = new Random(2);
@@ -65,7 +65,7 @@ public sealed class MetricsCollectorMemoryTests(ITestOutputHelper output)
         long after = GC.GetTotalMemory(forceFullCollection: true);
         double kilobytes = (after - before) / 1024.0 / Detectors;
         output.WriteLine($"{kilobytes:F2} KB per detector");
-        kilobytes.Should().BeLessThan(6, "about 4.8 KB measured alone; the whole heap is measured, so other tests running in parallel add noise");
+        kilobytes.Should().BeLessThan(8, "about 6.4 KB measured alone (the daily and weekly profiles are most of it); the whole heap is measured, so other tests running in parallel add noise");
         GC.KeepAlive(detectors);
     }
 }

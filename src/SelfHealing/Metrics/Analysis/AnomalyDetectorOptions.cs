@@ -27,6 +27,14 @@ public sealed class AnomalyDetectorOptions
     /// <value>Default <see langword="true"/>.</value>
     public bool DailyCycle { get; set; } = true;
 
+    /// <summary>
+    /// Gets or sets whether the detector also learns a weekly cycle (weekdays unlike weekends): for each hour of the week,
+    /// what the daily cycle got wrong at that hour in the weeks before, added to the daily prediction. Needs the daily
+    /// cycle and observations at most an hour apart; a week's hour predicts from the second week on.
+    /// </summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool WeeklyCycle { get; set; } = true;
+
     internal AnomalyDetectorOptions Copy() => (AnomalyDetectorOptions)MemberwiseClone();
 
     internal void ThrowIfInvalid() => Check(string.Empty).ThrowIfAny("options");

@@ -50,6 +50,26 @@ public sealed class AnomalyDetectorTests
         Alarms(scores).Should().OnlyContain(i => i < PerDay);
     }
 
+    /// <summary>The daily cycle on weekdays; at weekends (days 5 and 6 of each week, the data starting on a Monday) a third of it.</summary>
+    private static double Weekly(int i, Random random) => (i / PerDay % 7 >= 5 ? (Daily(i, random) / 3) : Daily(i, random)) + random.Normal();
+
+    [Fact]
+    public void A_weekly_cycle_is_learned_so_weekends_stop_raising_alarms_after_the_first_two_weeks()
+    {
+        // Weekends are low. Once two weeks have been seen, Saturday's drop and Monday's rise are expected; with the
+        // daily cycle alone they are news every week (the daily profile follows the weekend, then Monday breaks it).
+        var random = new Random(4);
+        double[] values = [.. Enumerable.Range(0, 6 * 7 * PerDay).Select(i => Weekly(i, random))];
+        static bool AtWeekendEdge(int i) => (i % (7 * PerDay)) is var t && (Math.Abs(t - (5 * PerDay)) <= 24 || t <= 24 || t >= (7 * PerDay) - 24);
+
+        int[] weekly = Alarms(Feed(new AnomalyDetector(), values.Length, i => values[i]));
+        int[] dailyOnly = Alarms(Feed(new AnomalyDetector(new AnomalyDetectorOptions { WeeklyCycle = false }), values.Length, i => values[i]));
+
+        weekly.Where(i => i >= 14 * PerDay).Where(AtWeekendEdge).Should().BeEmpty("a learned weekend is not news");
+        weekly.Where(i => i >= 14 * PerDay).Should().HaveCountLessThanOrEqualTo(2, "what is left is the calibrated rate of borderline scores");
+        dailyOnly.Where(i => i >= 14 * PerDay).Count(AtWeekendEdge).Should().BeGreaterThanOrEqualTo(6, "without the weekly cycle every later weekend starts and ends with an alarm");
+    }
+
     [Fact]
     public void A_day_that_breaks_the_daily_pattern_is_found_the_day_it_happens()
     {
