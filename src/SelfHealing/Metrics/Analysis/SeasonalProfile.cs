@@ -39,7 +39,7 @@ internal sealed class SeasonalProfile
     }
 
     /// <summary>The slot's typical value, or NaN when no earlier period has reached the slot.</summary>
-    public double Expected(int slot, int period, int periodsBefore = 1) => _firstPeriod[slot] > 0 && FirstPeriod(slot) <= period - periodsBefore ? _mean[slot] : double.NaN;
+    public double Expected(int slot, int period) => _firstPeriod[slot] > 0 && FirstPeriod(slot) < period ? _mean[slot] : double.NaN;
 
     public void Add(int slot, int period, double value)
     {
