@@ -198,9 +198,9 @@ public sealed class Scenarios(
         for (int i = 0; i < generations; i++)
         {
             ConfigSnapshot promoted = await online.RunGenerationAsync(cancellationToken);
-            fitness.Add(promoted.Fitness ?? online.Optimizer.Population[0].Fitness);
+            fitness.Add(promoted.Fitness ?? online.Population[0].Fitness);
             Say(string.Create(CultureInfo.InvariantCulture,
-                $"generation {online.Optimizer.Generation}: fitness {fitness[^1]:F3} with cache {promoted.Get<long>(ShopTuning.CacheSize)}, pool {promoted.Get<long>(ShopTuning.PoolSize)}, compression {promoted.Get<bool>(ShopTuning.Compression)}"));
+                $"generation {online.Generation}: fitness {fitness[^1]:F3} with cache {promoted.Get<long>(ShopTuning.CacheSize)}, pool {promoted.Get<long>(ShopTuning.PoolSize)}, compression {promoted.Get<bool>(ShopTuning.Compression)}"));
         }
 
         return fitness;

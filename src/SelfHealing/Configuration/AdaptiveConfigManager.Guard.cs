@@ -28,6 +28,12 @@ public sealed partial class AdaptiveConfigManager
     {
         guard ??= new ConfigGuard();
         TimeSpan window = guard.Window ?? _options.GuardWindow;
+        TimeSpan checkAfter = guard.CheckAfter ?? (window / 2);
+        if (guard.Check is not null && (checkAfter < TimeSpan.Zero || checkAfter > window))
+        {
+            throw new ArgumentException($"The guard's CheckAfter is {checkAfter}; allowed: 00:00:00 to the window ({window}).", nameof(guard));
+        }
+
         Dictionary<string, HealthLevel> levels = WatchedLevels(guard);
         List<(MetricGuard Guard, double Before)> metrics = [];
         foreach (MetricGuard metric in guard.Metrics)
@@ -44,8 +50,21 @@ public sealed partial class AdaptiveConfigManager
         }
 
         // The window runs from the change, however late this code gets to wait for it.
-        TimeSpan left = applied.Timestamp + window - _time.GetUtcNow();
-        List<string> regressions = await WatchAsync(news, levels, guard.LevelTolerance, left > TimeSpan.Zero ? left : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+        List<string> regressions = [];
+        if (guard.Check is { } check)
+        {
+            regressions = await WatchAsync(news, levels, guard.LevelTolerance, Until(applied.Timestamp + checkAfter), cancellationToken).ConfigureAwait(false);
+            if (regressions.Count == 0 && await check(cancellationToken).ConfigureAwait(false) is { } failed)
+            {
+                regressions.Add(failed);
+            }
+        }
+
+        if (regressions.Count == 0)
+        {
+            regressions = await WatchAsync(news, levels, guard.LevelTolerance, Until(applied.Timestamp + window), cancellationToken).ConfigureAwait(false);
+        }
+
         if (regressions.Count == 0)
         {
             foreach ((MetricGuard metric, double before) in metrics)
@@ -66,6 +85,12 @@ public sealed partial class AdaptiveConfigManager
         string reason = string.Create(CultureInfo.InvariantCulture, $"guard rolled back version {applied.Version}: {string.Join("; ", regressions)}");
         ConfigSnapshot restored = Rollback(previous, reason);
         return new GuardedApplyResult(applied, true, restored, regressions);
+    }
+
+    private TimeSpan Until(DateTimeOffset moment)
+    {
+        TimeSpan left = moment - _time.GetUtcNow();
+        return left > TimeSpan.Zero ? left : TimeSpan.Zero;
     }
 
     private Dictionary<string, HealthLevel> WatchedLevels(ConfigGuard guard)

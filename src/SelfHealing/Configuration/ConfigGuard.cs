@@ -17,6 +17,17 @@ public sealed class ConfigGuard
 
     /// <summary>Gets the metrics watched.</summary>
     public IList<MetricGuard> Metrics { get; } = [];
+
+    /// <summary>
+    /// Gets or sets a check made once, <see cref="CheckAfter"/> into the window: an answer other than
+    /// <see langword="null"/> is a regression (the answer is its reason) and the change is rolled back at once, without
+    /// waiting out the window; none when <see langword="null"/>.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<string?>>? Check { get; set; }
+
+    /// <summary>Gets or sets when <see cref="Check"/> is made, from the change; half the window when <see langword="null"/>.</summary>
+    /// <value>Allowed: zero to the window.</value>
+    public TimeSpan? CheckAfter { get; set; }
 }
 
 /// <summary>A metric a guarded apply compares before and after the change.</summary>

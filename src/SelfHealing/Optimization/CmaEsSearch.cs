@@ -28,7 +28,7 @@ internal sealed class CmaEsSearch
     private int _generation;
     private double _lastRange = double.PositiveInfinity;
 
-    public CmaEsSearch(int n, int lambda, double sigma, Random random)
+    public CmaEsSearch(int n, int lambda, double sigma, Random random, double[]? start = null)
     {
         _n = n;
         Lambda = lambda;
@@ -49,7 +49,7 @@ internal sealed class CmaEsSearch
         _chiN = Math.Sqrt(n) * (1 - (1.0 / (4 * n)) + (1.0 / (21.0 * n * n)));
         _eigenEvery = Math.Max(1, (int)(1 / ((_c1 + _cMu) * n * 10)));
         _historyLength = 10 + (int)Math.Ceiling(30.0 * n / lambda);
-        _mean = [.. Enumerable.Range(0, n).Select(_ => random.NextDouble())];
+        _mean = start is null ? [.. Enumerable.Range(0, n).Select(_ => random.NextDouble())] : [.. start];
         _pSigma = new double[n];
         _pc = new double[n];
         _c = Matrix<double>.Build.DenseIdentity(n);
@@ -61,6 +61,51 @@ internal sealed class CmaEsSearch
     public int Lambda { get; }
 
     public double[] Mean => (double[])_mean.Clone();
+
+    /// <summary>Gets the step size σ (a share of each gene's range, before the covariance's scaling).</summary>
+    public double Sigma => _sigma;
+
+    /// <summary>
+    /// Keeps a discrete coordinate able to change (a margin): when the mean sits deeper than <paramref name="z"/>
+    /// standard deviations inside the cell of values that round alike, it is moved toward the cell's nearest inner edge
+    /// (staying inside it), so a candidate crosses into the next value with at least the probability that
+    /// <paramref name="z"/> stands for.
+    /// </summary>
+    /// <param name="i">The coordinate.</param>
+    /// <param name="cellLow">The cell's lower edge (0 or below when the cell reaches the domain's lower end).</param>
+    /// <param name="cellHigh">The cell's upper edge (1 or above when it reaches the upper end).</param>
+    /// <param name="z">How many standard deviations an edge may be away at most.</param>
+    public void KeepMargin(int i, double cellLow, double cellHigh, double z)
+    {
+        double reach = z * _sigma * Math.Sqrt(Math.Max(_c[i, i], 0));
+        double inner = 1e-9;
+        if (cellHigh < 1 && cellHigh - _mean[i] > reach)
+        {
+            _mean[i] = Math.Max(_mean[i], cellHigh - reach);
+        }
+
+        if (cellLow > 0 && _mean[i] - cellLow > reach)
+        {
+            _mean[i] = Math.Min(_mean[i], cellLow + reach);
+        }
+
+        _mean[i] = Math.Clamp(_mean[i], Math.Max(cellLow, 0) + inner, Math.Min(cellHigh, 1) - inner);
+    }
+
+    /// <summary>Keeps the widest standard deviation of a step at least <paramref name="floor"/> (a search that must keep tracking a moving optimum).</summary>
+    public void KeepStepAtLeast(double floor)
+    {
+        double widest = 0;
+        for (int i = 0; i < _n; i++)
+        {
+            widest = Math.Max(widest, _sigma * Math.Sqrt(Math.Max(_c[i, i], 0)));
+        }
+
+        if (widest < floor && widest > 0)
+        {
+            _sigma *= floor / widest;
+        }
+    }
 
     /// <summary>A candidate in [0, 1]^n (reflected at the bounds) and the step that reached it, in units of σ.</summary>
     public (double[] Candidate, double[] Step) Sample(Random random)

@@ -64,6 +64,29 @@ public static class ConfigurationGenes
         return values;
     }
 
+    /// <summary>The genes of configuration values: the inverse of <see cref="Decode"/>, for the values in force.</summary>
+    internal static double[] Encode(IEnumerable<ParameterDefinition> parameters, IReadOnlyList<GeneDefinition> genes, IReadOnlyDictionary<string, object> values)
+    {
+        var byName = parameters.ToDictionary(p => p.Name, StringComparer.Ordinal);
+        var encoded = new double[genes.Count];
+        for (int i = 0; i < genes.Count; i++)
+        {
+            ParameterDefinition p = byName[genes[i].Name];
+            object value = values[p.Name];
+            double gene = p.Type switch
+            {
+                ParameterType.Boolean => value is true ? 1 : 0,
+                ParameterType.Integer => (Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture) - p.Minimum!.Value) / (p.Step ?? 1),
+                ParameterType.Duration => ((TimeSpan)value).TotalSeconds,
+                ParameterType.Float => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+                _ => Math.Max(0, p.AllowedValues!.ToList().IndexOf((string)value)),
+            };
+            encoded[i] = genes[i].Legal(gene);
+        }
+
+        return encoded;
+    }
+
     private static double Snap(ParameterDefinition p, double value) =>
         p.Step is { } step ? Math.Clamp((p.Minimum ?? 0) + (Math.Round((value - (p.Minimum ?? 0)) / step) * step), p.Minimum ?? double.MinValue, p.Maximum ?? double.MaxValue) : value;
 

@@ -11,7 +11,7 @@ internal sealed class GaussianMutation(double scale = 0.1) : NumericMutation
     public double Scale { get; } = scale > 0 ? scale : throw new ArgumentOutOfRangeException(nameof(scale), scale, "The scale must be positive.");
 
     /// <inheritdoc />
-    protected override double MoveNumber(GeneDefinition gene, double value, Random random)
+    protected override double MoveNumber(GeneDefinition gene, int index, double value, Random random)
     {
         ArgumentNullException.ThrowIfNull(gene);
         ArgumentNullException.ThrowIfNull(random);

@@ -34,6 +34,25 @@ public enum GeneticMutation
 
     /// <summary>A normal step of <see cref="GeneticOptimizerOptions.MutationScale"/> times the gene's range.</summary>
     Gaussian,
+
+    /// <summary>
+    /// A normal step as wide as the population's spread of the gene (its standard deviation), so steps narrow as the
+    /// population converges and the search homes in at any precision.
+    /// </summary>
+    Spread,
+}
+
+/// <summary>Which search an optimizer runs.</summary>
+public enum OptimizerEngine
+{
+    /// <summary>Chosen from the genes: CMA-ES for numbers, the genetic optimizer when choices (booleans, categories) dominate.</summary>
+    Auto,
+
+    /// <summary>The <see cref="GeneticOptimizer"/>: any mix of genes.</summary>
+    Genetic,
+
+    /// <summary>CMA-ES (<see cref="CmaEsOptimizer"/>): real genes, whole ones rounded, booleans and categories rounded to an option.</summary>
+    CmaEs,
 }
 
 /// <summary>The operators the options name.</summary>
@@ -56,6 +75,7 @@ internal static class GeneticOperators
     public static IMutation Mutation(GeneticOptimizerOptions options) => options.Mutation switch
     {
         GeneticMutation.Gaussian => new GaussianMutation(options.MutationScale),
+        GeneticMutation.Spread => new SpreadMutation(),
         _ => new PolynomialMutation(options.MutationEta),
     };
 }

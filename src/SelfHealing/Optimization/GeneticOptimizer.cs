@@ -8,7 +8,7 @@ namespace SelfHealing.Optimization;
 /// Drive it a generation at a time (<see cref="EvolveAsync"/> while <see cref="ShouldEvolve"/>) or to the end
 /// (<see cref="RunAsync"/>). Not thread-safe: one caller at a time.
 /// </summary>
-public sealed class GeneticOptimizer
+public sealed class GeneticOptimizer : IGenerationalSearch
 {
     private readonly GeneDefinition[] _genes;
     private readonly Func<Chromosome, CancellationToken, ValueTask<double>> _fitness;
@@ -22,6 +22,7 @@ public sealed class GeneticOptimizer
     private List<Chromosome>? _population;
     private double _initialDiversity = double.NaN;
     private int _stagnant;
+    private bool _restartDue;
     private long _evaluations;
 
     /// <summary>Creates an optimizer.</summary>
@@ -69,6 +70,9 @@ public sealed class GeneticOptimizer
     /// <summary>Gets the best chromosome found so far, or <see langword="null"/> before any evaluation.</summary>
     public Chromosome? Best { get; private set; }
 
+    /// <inheritdoc />
+    double IGenerationalSearch.RunningFitness => _population is { Count: > 0 } population ? population[0].Fitness : double.NaN;
+
     /// <summary>Gets how many fitness evaluations were made.</summary>
     public long Evaluations => Interlocked.Read(ref _evaluations);
 
@@ -85,8 +89,11 @@ public sealed class GeneticOptimizer
     public TerminationReason? Termination =>
         _options.TargetFitness is { } target && Best is { } best && best.Fitness >= target ? TerminationReason.TargetFitness
         : Generation >= _options.MaxGenerations ? TerminationReason.Generations
-        : _stagnant >= _options.StagnationGenerations ? TerminationReason.Stagnation
+        : !_options.RestartOnStagnation && _stagnant >= _options.StagnationGenerations ? TerminationReason.Stagnation
         : null;
+
+    /// <summary>Gets how many times the population was drawn afresh after stagnating (<see cref="GeneticOptimizerOptions.RestartOnStagnation"/>).</summary>
+    public int Restarts { get; private set; }
 
     /// <summary>Tells whether another generation should be bred (no termination condition holds).</summary>
     /// <returns>True while the run should go on.</returns>
@@ -99,10 +106,24 @@ public sealed class GeneticOptimizer
     {
         if (_population is null)
         {
-            List<Chromosome> initial = [.. Enumerable.Range(0, _options.PopulationSize).Select(_ => Legalize([.. _genes.Select(g => g.Random(_random))]))];
+            List<Chromosome> initial = [.. Enumerable.Range(0, _options.PopulationSize).Select(i => Legalize(InitialGenes(i)))];
             await EvaluateAsync(initial, cancellationToken).ConfigureAwait(false);
             Adopt(initial);
             _initialDiversity = DiversityOf(initial);
+            return Best!;
+        }
+
+        if (_restartDue)
+        {
+            // Stagnated: a fresh random population searches elsewhere; the best found so far is kept as Best.
+            List<Chromosome> fresh = [.. Enumerable.Range(0, _options.PopulationSize).Select(_ => Legalize([.. _genes.Select(g => g.Random(_random))]))];
+            await EvaluateAsync(fresh, cancellationToken).ConfigureAwait(false);
+            Generation++;
+            Restarts++;
+            _restartDue = false;
+            Adopt(fresh);
+            _stagnant = 0;
+            _initialDiversity = DiversityOf(fresh);
             return Best!;
         }
 
@@ -178,6 +199,7 @@ public sealed class GeneticOptimizer
             }
         }
 
+        _mutation.Prepare(_genes, population);
         int n = _genes.Length;
         while (next.Count < size)
         {
@@ -211,6 +233,42 @@ public sealed class GeneticOptimizer
         return (next, unevaluated);
     }
 
+
+    /// <summary>
+    /// Gets or sets where the first population is drawn around (gene values), for a search that must start near what
+    /// runs (the online optimizer): the first chromosome is this point, the others it moved by a normal step of
+    /// <see cref="StartStep"/> of each range (booleans and categories changed with that probability). Random over the
+    /// whole ranges when <see langword="null"/>.
+    /// </summary>
+    internal double[]? StartAt { get; set; }
+
+    /// <summary>Gets or sets the step around <see cref="StartAt"/>, as a share of each gene's range.</summary>
+    internal double StartStep { get; set; } = 0.2;
+
+    private double[] InitialGenes(int index)
+    {
+        if (StartAt is not { } center)
+        {
+            return [.. _genes.Select(g => g.Random(_random))];
+        }
+
+        var values = (double[])center.Clone();
+        for (int g = 0; index > 0 && g < values.Length; g++)
+        {
+            GeneDefinition gene = _genes[g];
+            if (gene.Kind is GeneKind.Boolean or GeneKind.Categorical)
+            {
+                values[g] = _random.NextDouble() < StartStep ? gene.Random(_random) : values[g];
+            }
+            else
+            {
+                double normal = Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble());
+                values[g] += normal * StartStep * gene.Range;
+            }
+        }
+
+        return values;
+    }
 
     // Genes into their domains, then each constraint's repair; genes into their domains again.
     private Chromosome Legalize(double[] values)
@@ -281,6 +339,7 @@ public sealed class GeneticOptimizer
             _stagnant++;
         }
 
+        _restartDue = _options.RestartOnStagnation && _stagnant >= _options.StagnationGenerations;
         _bestByGeneration.Add(Best.Fitness);
     }
 
@@ -306,21 +365,7 @@ public sealed class GeneticOptimizer
                 continue;
             }
 
-            double mean = 0;
-            foreach (Chromosome c in population)
-            {
-                mean += c.Values[g];
-            }
-
-            mean /= population.Count;
-            double variance = 0;
-            foreach (Chromosome c in population)
-            {
-                double d = c.Values[g] - mean;
-                variance += d * d;
-            }
-
-            total += Math.Sqrt(variance / population.Count) / _genes[g].Range;
+            total += SpreadMutation.Spread(population, g) / _genes[g].Range;
             counted++;
         }
 

@@ -4,8 +4,8 @@ namespace SelfHealing.Optimization;
 public sealed class GeneticOptimizerOptions
 {
     /// <summary>Gets or sets how many chromosomes each generation holds.</summary>
-    /// <value>Default 50; allowed 4 to 100,000.</value>
-    public int PopulationSize { get; set; } = 50;
+    /// <value>Default 20; allowed 4 to 100,000.</value>
+    public int PopulationSize { get; set; } = 20;
 
     /// <summary>Gets or sets the probability that a gene of a child mutates (before adaptation).</summary>
     /// <value>Default 0.1; allowed 0 to 1.</value>
@@ -23,8 +23,11 @@ public sealed class GeneticOptimizerOptions
     /// Gets or sets whether rates follow the population's diversity: as it converges (diversity falls below where
     /// it started), the mutation rate rises up to three times its setting and the crossover rate falls to half.
     /// </summary>
-    /// <value>Default <see langword="true"/>.</value>
-    public bool AdaptiveRates { get; set; } = true;
+    /// <value>
+    /// Default <see langword="false"/>: raising the mutation rate as the population converges widens the steps just when
+    /// small ones are needed (the sweep behind the defaults, docs/optimization.md, ranks it lower on every function).
+    /// </value>
+    public bool AdaptiveRates { get; set; }
 
     /// <summary>Gets or sets whether the elites are evaluated again each generation, their fitness averaged (for noisy fitness).</summary>
     /// <value>Default <see langword="false"/>.</value>
@@ -41,6 +44,14 @@ public sealed class GeneticOptimizerOptions
     /// <summary>Gets or sets how many generations without a better best stop the run.</summary>
     /// <value>Default 25; allowed 1 to 1,000,000.</value>
     public int StagnationGenerations { get; set; } = 25;
+
+    /// <summary>
+    /// Gets or sets whether a run that stagnated (<see cref="StagnationGenerations"/> without a better best) starts again
+    /// from a fresh random population, the best found so far kept, instead of stopping; the run then ends at
+    /// <see cref="MaxGenerations"/> or <see cref="TargetFitness"/>.
+    /// </summary>
+    /// <value>Default <see langword="true"/>.</value>
+    public bool RestartOnStagnation { get; set; } = true;
 
     /// <summary>Gets or sets a fitness at which the run stops; none when <see langword="null"/>.</summary>
     public double? TargetFitness { get; set; }

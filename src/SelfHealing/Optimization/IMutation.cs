@@ -9,4 +9,9 @@ internal interface IMutation
     /// <param name="rate">The probability that a gene mutates.</param>
     /// <param name="random">The optimizer's seeded random source.</param>
     void Mutate(IReadOnlyList<GeneDefinition> genes, Span<double> values, double rate, Random random);
+
+    /// <summary>Learns what it needs from the population the children are bred from (once per generation).</summary>
+    /// <param name="genes">The genes' definitions.</param>
+    /// <param name="population">The parents' population.</param>
+    void Prepare(IReadOnlyList<GeneDefinition> genes, IReadOnlyList<Chromosome> population);
 }

@@ -19,16 +19,22 @@ internal abstract class NumericMutation : IMutation
             }
 
             GeneDefinition gene = genes[i];
-            values[i] = gene.Kind is GeneKind.Boolean or GeneKind.Categorical ? Other(gene, values[i], random) : gene.Legal(MoveNumber(gene, values[i], random));
+            values[i] = gene.Kind is GeneKind.Boolean or GeneKind.Categorical ? Other(gene, values[i], random) : gene.Legal(MoveNumber(gene, i, values[i], random));
         }
+    }
+
+    /// <inheritdoc />
+    public virtual void Prepare(IReadOnlyList<GeneDefinition> genes, IReadOnlyList<Chromosome> population)
+    {
     }
 
     /// <summary>Moves a real or whole gene's value (the result is brought back into the gene's domain).</summary>
     /// <param name="gene">The gene.</param>
+    /// <param name="index">Its position in the chromosome.</param>
     /// <param name="value">Its value.</param>
     /// <param name="random">The optimizer's seeded random source.</param>
     /// <returns>The new value.</returns>
-    protected abstract double MoveNumber(GeneDefinition gene, double value, Random random);
+    protected abstract double MoveNumber(GeneDefinition gene, int index, double value, Random random);
 
     /// <summary>A whole gene's step of at least one, in the direction of <paramref name="step"/> (random for zero).</summary>
     /// <param name="gene">The gene.</param>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -29,6 +30,7 @@ public sealed partial class OnlineOptimizer
     private readonly IReadOnlyList<GeneDefinition> _genes;
     private readonly IStateStore? _store;
     private readonly IEventHub? _hub;
+    private readonly IGenerationalSearch _search;
 
     /// <summary>The <see cref="SelfHealingEvent.Source"/> of <see cref="ConfigurationPromoted"/>.</summary>
     public const string EventSource = "optimizer";
@@ -43,6 +45,20 @@ public sealed partial class OnlineOptimizer
     /// <param name="eventHub">Where each promotion is published as <see cref="ConfigurationPromoted"/>; none when <see langword="null"/>.</param>
     /// <exception cref="ArgumentException">No parameter can be tuned, or an option is out of range.</exception>
     public OnlineOptimizer(AdaptiveConfigManager configuration, IFitnessSource fitness, TimeProvider timeProvider, OnlineOptimizerOptions? options = null, ILogger<OnlineOptimizer>? logger = null, IStateStore? store = null, IEventHub? eventHub = null)
+        : this(configuration, fitness, timeProvider, options, logger, store, eventHub, search: null)
+    {
+    }
+
+    /// <summary>Creates an online optimizer that drives another search than the genetic one (a baseline in the benchmarks).</summary>
+    internal OnlineOptimizer(
+        AdaptiveConfigManager configuration,
+        IFitnessSource fitness,
+        TimeProvider timeProvider,
+        OnlineOptimizerOptions? options,
+        ILogger<OnlineOptimizer>? logger,
+        IStateStore? store,
+        IEventHub? eventHub,
+        Func<IReadOnlyList<GeneDefinition>, Func<Chromosome, CancellationToken, ValueTask<double>>, IGenerationalSearch>? search)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(fitness);
@@ -52,10 +68,7 @@ public sealed partial class OnlineOptimizer
         _time = timeProvider;
         _fitnessLog = new LogThrottle(timeProvider, LogThrottle.DefaultInterval); // candidates may be measured in parallel
         _options = options ?? new OnlineOptimizerOptions();
-        if (_options.EvaluationWindow < TimeSpan.FromMilliseconds(100) || _options.EvaluationWindow > TimeSpan.FromDays(1))
-        {
-            throw new ArgumentException($"EvaluationWindow is {_options.EvaluationWindow}; allowed: 00:00:00.1000000 to 1.00:00:00.", nameof(options));
-        }
+        _options.ThrowIfInvalid();
 
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _store = store;
@@ -69,7 +82,11 @@ public sealed partial class OnlineOptimizer
 
         GeneticOptimizerOptions genetic = _options.Genetic.Copy();
         genetic.MaxParallelism = 1; // one candidate live at a time
-        Optimizer = new GeneticOptimizer(_genes, EvaluateAsync, genetic);
+        EngineUsed = _options.Engine == OptimizerEngine.Auto ? Engines.Choose(_genes) : _options.Engine;
+        double[] running = ConfigurationGenes.Encode(_parameters, _genes, configuration.Current.Values);
+        _search = search?.Invoke(_genes, EvaluateAsync) ?? (EngineUsed == OptimizerEngine.CmaEs
+            ? new CmaEsGenerations(_genes, EvaluateAsync, running, genetic.PopulationSize - 1, _options.InitialStepSize, _options.MinimumStepSize, genetic.Seed)
+            : new GeneticOptimizer(_genes, EvaluateAsync, genetic) { StartAt = running, StartStep = _options.InitialStepSize });
     }
 
     /// <summary>The store collection of the optimizer's progress.</summary>
@@ -79,28 +96,55 @@ public sealed partial class OnlineOptimizer
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>Gets the genetic optimizer underneath (generation, population, best).</summary>
-    public GeneticOptimizer Optimizer { get; }
+    public GeneticOptimizer Optimizer => _search as GeneticOptimizer ?? throw new InvalidOperationException("This online optimizer drives another search than the genetic one.");
+
+    /// <summary>Gets the engine the candidates come from (<see cref="OnlineOptimizerOptions.Engine"/>, with <see cref="OptimizerEngine.Auto"/> resolved).</summary>
+    public OptimizerEngine EngineUsed { get; }
+
+    /// <summary>
+    /// Gets the regret tuning has cost so far: summed over candidates, how much lower each one's measured fitness was
+    /// than the configuration in force, times the share of a window it ran (<see cref="OnlineOptimizerOptions.MaxRegret"/>).
+    /// </summary>
+    public double Regret { get; private set; }
+
+    /// <summary>Gets how many candidates were cut short (<see cref="OnlineOptimizerOptions.CutShortMargin"/>).</summary>
+    public int CutShort { get; private set; }
+
+    /// <summary>Gets whether the regret budget is spent: exploring has stopped and the configuration in force stays.</summary>
+    public bool RegretSpent => _options.MaxRegret is { } most && Regret >= most;
+
+    /// <summary>Gets how many generations have run (0 after the first).</summary>
+    public int Generation => _search.Generation;
+
+    /// <summary>Gets the candidates as last measured, best first (the first is the one promoted).</summary>
+    public IReadOnlyList<Chromosome> Population => _search.Population;
 
     /// <summary>Runs one generation live, then promotes the best configuration found.</summary>
     /// <param name="cancellationToken">Stops the generation (the candidate being tried stays applied).</param>
     /// <returns>The configuration in force afterwards.</returns>
+    /// <exception cref="InvalidOperationException">The regret budget is spent (<see cref="RegretSpent"/>).</exception>
     public async Task<ConfigSnapshot> RunGenerationAsync(CancellationToken cancellationToken = default)
     {
-        await Optimizer.EvolveAsync(cancellationToken).ConfigureAwait(false);
-        Chromosome best = Optimizer.Population[0]; // the best as measured now: the best ever may date from another workload
-        ConfigSnapshot promoted = _configuration.ApplyChromosome(best, _genes, $"best of generation {Optimizer.Generation}");
-        LogPromoted(_logger, Optimizer.Generation, best.Fitness, promoted.Version);
-        _hub?.Publish(new ConfigurationPromoted(EventSource, _time.GetUtcNow(), promoted, Optimizer.Generation, best.Fitness)
+        if (RegretSpent)
         {
-            MeanFitness = MeanFitness(Optimizer.Population),
+            throw new InvalidOperationException($"The online optimizer's regret budget is spent ({Regret:G4} of MaxRegret {_options.MaxRegret:G4}); the configuration in force stays.");
+        }
+
+        await _search.EvolveAsync(cancellationToken).ConfigureAwait(false);
+        Chromosome best = _search.Population[0]; // the best as measured now: the best ever may date from another workload
+        ConfigSnapshot promoted = _configuration.ApplyChromosome(best, _genes, $"best of generation {_search.Generation}");
+        LogPromoted(_logger, _search.Generation, best.Fitness, promoted.Version);
+        _hub?.Publish(new ConfigurationPromoted(EventSource, _time.GetUtcNow(), promoted, _search.Generation, best.Fitness)
+        {
+            MeanFitness = MeanFitness(_search.Population),
         });
-        if (_store is not null)
+        if (_store is not null && _search is GeneticOptimizer genetic)
         {
             var state = new OnlineState(
                 [.. _genes.Select(g => g.Name)],
-                Optimizer.Generation,
-                ChromosomeState.Of(Optimizer.Best!),
-                [.. Optimizer.Population.Select(ChromosomeState.Of)]);
+                genetic.Generation,
+                ChromosomeState.Of(genetic.Best!),
+                [.. genetic.Population.Select(ChromosomeState.Of)]);
             await _store.PutAsync(StateCollection, StateKey, JsonSerializer.Serialize(state, Json), cancellationToken).ConfigureAwait(false);
         }
 
@@ -160,7 +204,12 @@ public sealed partial class OnlineOptimizer
                 return false;
             }
 
-            Optimizer.Restore(state.Population, state.Generation, state.Best);
+            if (_search is not GeneticOptimizer genetic)
+            {
+                return false;
+            }
+
+            genetic.Restore(state.Population, state.Generation, state.Best);
             return true;
         }
         catch (Exception ex) when (ex is JsonException or ArgumentException)
@@ -175,9 +224,14 @@ public sealed partial class OnlineOptimizer
     /// <returns>A task that ends when the loop is cancelled.</returns>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested && Optimizer.ShouldEvolve())
+        while (!cancellationToken.IsCancellationRequested && _search.ShouldEvolve() && !RegretSpent)
         {
             await RunGenerationAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (RegretSpent)
+        {
+            LogRegretSpent(_logger, Regret, _options.MaxRegret!.Value, _configuration.Current.Version);
         }
     }
 
@@ -190,6 +244,20 @@ public sealed partial class OnlineOptimizer
             guard.Components.Add(component);
         }
 
+        // Halfway through, a candidate clearly worse than what runs is cut short: rolled back, scored with what it showed.
+        double running = _search.RunningFitness;
+        double partial = double.NaN;
+        bool cut = false;
+        if (_options.CutShortMargin > 0 && double.IsFinite(running) && running != _options.RejectedFitness)
+        {
+            guard.Check = async ct =>
+            {
+                partial = await MeasureAsync(_configuration.Current.Timestamp, ct).ConfigureAwait(false);
+                cut = partial < running - (_options.CutShortMargin * Math.Abs(running));
+                return cut ? string.Create(CultureInfo.InvariantCulture, $"cut short: fitness {partial:G4} halfway, against {running:G4} for the configuration in force") : null;
+            };
+        }
+
         DateTimeOffset started = _time.GetUtcNow();
         GuardedApplyResult result;
         try
@@ -200,6 +268,14 @@ public sealed partial class OnlineOptimizer
         {
             LogRejected(_logger, ex.Message);
             return _options.RejectedFitness; // never applied
+        }
+
+        if (cut && result.RolledBack)
+        {
+            CutShort++;
+            AddRegret(running, partial, (_time.GetUtcNow() - started) / _options.EvaluationWindow);
+            LogCutShort(_logger, partial, running);
+            return partial;
         }
 
         if (result.RolledBack)
@@ -216,10 +292,30 @@ public sealed partial class OnlineOptimizer
         }
 
         DateTimeOffset since = result.Applied.Timestamp > started ? result.Applied.Timestamp : started;
-        double fitness;
+        double fitness = await MeasureAsync(since, cancellationToken).ConfigureAwait(false);
+        if (!double.IsFinite(fitness))
+        {
+            return _options.RejectedFitness;
+        }
+
+        AddRegret(running, fitness, 1);
+        return fitness;
+    }
+
+    private void AddRegret(double running, double fitness, double share)
+    {
+        if (double.IsFinite(running) && running != _options.RejectedFitness && double.IsFinite(fitness) && fitness < running)
+        {
+            Regret += (running - fitness) * Math.Clamp(share, 0, 1);
+        }
+    }
+
+    // The window's fitness from the source, NaN when it failed (logged, at most once a minute) or has no data.
+    private async Task<double> MeasureAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
         try
         {
-            fitness = await _fitness.MeasureAsync(since, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            return await _fitness.MeasureAsync(since, _time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (!(ex is OperationCanceledException && cancellationToken.IsCancellationRequested))
         {
@@ -229,10 +325,8 @@ public sealed partial class OnlineOptimizer
                 LogFitnessFailed(_logger, ex, held);
             }
 
-            return _options.RejectedFitness;
+            return double.NaN;
         }
-
-        return double.IsFinite(fitness) ? fitness : _options.RejectedFitness;
     }
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Generation {Generation}: best fitness {Fitness}, promoted as configuration version {Version}")]
@@ -249,6 +343,12 @@ public sealed partial class OnlineOptimizer
 
     /// <summary>Logs why the background loop ended with an error.</summary>
     internal void ReportStopped(Exception exception) => LogStopped(_logger, exception, exception.Message);
+
+    [LoggerMessage(EventId = 7006, Level = LogLevel.Debug, Message = "A candidate was cut short: fitness {Fitness} halfway, against {Running} for the configuration in force")]
+    private static partial void LogCutShort(ILogger logger, double fitness, double running);
+
+    [LoggerMessage(EventId = 7007, Level = LogLevel.Warning, Message = "The online optimizer stopped exploring: its regret {Regret} reached MaxRegret {MaxRegret}; configuration version {Version} stays")]
+    private static partial void LogRegretSpent(ILogger logger, double regret, double maxRegret, long version);
 
     [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "The kept optimizer state is not used: {Reason}")]
     private static partial void LogStateIgnored(ILogger logger, string reason);

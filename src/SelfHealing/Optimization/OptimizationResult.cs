@@ -33,4 +33,7 @@ public sealed record OptimizationResult(Chromosome Best, int Generations, long E
     /// <see langword="null"/> when the fitness is the measurement it was selected by.
     /// </summary>
     public double? StandardError { get; init; }
+
+    /// <summary>Gets the engine that ran (set by <see cref="Optimize.RunAsync"/>; <see cref="OptimizerEngine.Auto"/> when the engine was used directly).</summary>
+    public OptimizerEngine Engine { get; init; }
 }

@@ -11,7 +11,7 @@ internal sealed class PolynomialMutation(double eta = 20) : NumericMutation
     public double Eta { get; } = eta > 0 ? eta : throw new ArgumentOutOfRangeException(nameof(eta), eta, "The distribution index must be positive.");
 
     /// <inheritdoc />
-    protected override double MoveNumber(GeneDefinition gene, double value, Random random)
+    protected override double MoveNumber(GeneDefinition gene, int index, double value, Random random)
     {
         ArgumentNullException.ThrowIfNull(gene);
         ArgumentNullException.ThrowIfNull(random);

@@ -53,6 +53,8 @@ public abstract class Reader
     protected static Task WriteAsync(Order order) => Task.CompletedTask;
 
     protected static ValueTask<double> MeasureAsync(Chromosome chromosome, CancellationToken ct) => ValueTask.FromResult(0.0);
+
+    protected static double CheckoutErrorRate() => 0;
 }
 
 public sealed class Order;

@@ -82,7 +82,7 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
     {
         async Task<(OptimizationResult Result, List<double> Leaders)> Run()
         {
-            var optimizer = new GeneticOptimizer(Reals(10, 5.12), c => TestFunctions.Rastrigin(c.Genes), new GeneticOptimizerOptions { Seed = 42, EliteCount = 1, MaxGenerations = 60, StagnationGenerations = 1000 });
+            var optimizer = new GeneticOptimizer(Reals(10, 5.12), c => TestFunctions.Rastrigin(c.Genes), new GeneticOptimizerOptions { Seed = 42, PopulationSize = 50, EliteCount = 1, MaxGenerations = 60, StagnationGenerations = 1000 });
             var leaders = new List<double>();
             while (optimizer.ShouldEvolve())
             {
@@ -109,11 +109,48 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
         OptimizationResult reached = await target.RunAsync();
         (reached.Reason, reached.Best.Fitness >= -0.01).Should().Be((TerminationReason.TargetFitness, true));
 
-        var flat = new GeneticOptimizer(Reals(2, 1), _ => 1.0, new GeneticOptimizerOptions { Seed = 1, StagnationGenerations = 5 });
+        var flat = new GeneticOptimizer(Reals(2, 1), _ => 1.0, new GeneticOptimizerOptions { Seed = 1, StagnationGenerations = 5, RestartOnStagnation = false });
         (await flat.RunAsync()).Should().Match<OptimizationResult>(r => r.Reason == TerminationReason.Stagnation && r.Generations == 5);
 
         var limited = new GeneticOptimizer(Reals(2, 5.12), c => TestFunctions.Sphere(c.Genes), new GeneticOptimizerOptions { Seed = 1, MaxGenerations = 3 });
         (await limited.RunAsync()).Should().Match<OptimizationResult>(r => r.Reason == TerminationReason.Generations && r.Generations == 3);
+    }
+
+    [Fact]
+    public async Task A_stagnated_run_starts_again_from_a_fresh_population_and_keeps_its_best()
+    {
+        // A flat fitness never improves: every 5 generations the population is drawn afresh, up to the generation limit.
+        var flat = new GeneticOptimizer(Reals(2, 1), c => c.Genes[0] > 0.99 ? 2.0 : 1.0, new GeneticOptimizerOptions { Seed = 3, PopulationSize = 10, StagnationGenerations = 5, MaxGenerations = 40 });
+        OptimizationResult result = await flat.RunAsync();
+        (result.Reason, result.Generations).Should().Be((TerminationReason.Generations, 40), "stagnation restarts instead of stopping");
+        flat.Restarts.Should().BeGreaterThanOrEqualTo(2);
+        result.BestByGeneration.Zip(result.BestByGeneration.Skip(1)).Should().OnlyContain(p => p.Second >= p.First, "the best found is kept across restarts");
+    }
+
+    [Fact]
+    public void Spread_mutation_steps_narrow_as_the_population_converges()
+    {
+        GeneDefinition[] genes = [GeneDefinition.Real("x", -10, 10)];
+        var random = new Random(5);
+        double MeanStep(double spread)
+        {
+            var mutation = new SpreadMutation();
+            mutation.Prepare(genes, [new Chromosome([-spread]), new Chromosome([spread])]); // standard deviation = spread
+            double total = 0;
+            for (int i = 0; i < 2000; i++)
+            {
+                double[] value = [0];
+                mutation.Mutate(genes, value, 1.0, random);
+                total += Math.Abs(value[0]);
+            }
+
+            return total / 2000;
+        }
+
+        double wide = MeanStep(4);
+        double narrow = MeanStep(0.001);
+        (wide / narrow).Should().BeInRange(3000, 5000, "a step is a normal draw as wide as half the spread: 4,000 times narrower for a 4,000 times narrower population");
+        narrow.Should().BeInRange(0.0003, 0.0005, "half the spread times the mean absolute normal draw, 0.8");
     }
 
     [Fact]
@@ -138,7 +175,7 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
     [Fact]
     public async Task Chromosomes_decode_to_configuration_values_and_rates_rise_as_diversity_falls()
     {
-        var optimizer = new GeneticOptimizer(Mixed, c => -Math.Abs(c.Genes[1] - 32) + c.Genes[0], new GeneticOptimizerOptions { Seed = 9, MaxGenerations = 80, StagnationGenerations = 1000 });
+        var optimizer = new GeneticOptimizer(Mixed, c => -Math.Abs(c.Genes[1] - 32) + c.Genes[0], new GeneticOptimizerOptions { Seed = 9, MaxGenerations = 80, StagnationGenerations = 1000, AdaptiveRates = true });
         OptimizationResult result = await optimizer.RunAsync();
         IReadOnlyDictionary<string, object> values = optimizer.Decode(result.Best);
         (values["Orders:UseCache"], values["Orders:PoolSize"], values["Orders:Fixed"]).Should().Be((true, 32L, 7L));
@@ -153,7 +190,7 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
     {
         var noise = new Random(2);
         var optimizer = new GeneticOptimizer(Reals(3, 5.12), c => TestFunctions.Sphere(c.Genes) + (noise.NextDouble() - 0.5),
-            new GeneticOptimizerOptions { Seed = 2, ReevaluateElites = true, EliteCount = 3, MaxGenerations = 20, StagnationGenerations = 1000, MaxParallelism = 1 });
+            new GeneticOptimizerOptions { Seed = 2, PopulationSize = 50, ReevaluateElites = true, EliteCount = 3, MaxGenerations = 20, StagnationGenerations = 1000, MaxParallelism = 1 });
         await optimizer.RunAsync();
         optimizer.Population.Max(c => c.Evaluations).Should().BeGreaterThanOrEqualTo(2, "a survivor is evaluated again each generation it survives, its fitness a running mean");
         optimizer.Evaluations.Should().Be(50 + (20 * 50), "each generation evaluates 47 children and the 3 elites again");
@@ -230,7 +267,7 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
             Selection = (GeneticSelection)7, TournamentSize = 0, RankPressure = 3, CrossoverEta = 0, Mutation = (GeneticMutation)9, MutationScale = 2,
         });
         bad.Should().Throw<ArgumentException>().Which.Message.Should()
-            .Contain("Selection is 7; allowed: Tournament, Roulette, Rank").And.Contain("TournamentSize is 0; allowed: 1 to 50")
+            .Contain("Selection is 7; allowed: Tournament, Roulette, Rank").And.Contain("TournamentSize is 0; allowed: 1 to 20")
             .And.Contain("RankPressure is 3; allowed: 1 to 2").And.Contain("CrossoverEta is 0; allowed: 0.1 to 1,000")
             .And.Contain("Mutation is 9; allowed: Polynomial, Gaussian").And.Contain("MutationScale is 2; allowed: 0.001 to 1");
     }
@@ -256,28 +293,26 @@ public sealed class GeneticOptimizerTests(ITestOutputHelper output)
         output.WriteLine("| --- | ---: | ---: | ---: |");
         foreach ((string name, Func<IReadOnlyList<double>, double> fitness, double bound) in TestFunctions.All)
         {
-            double genetic = 0;
-            double randomSearch = 0;
-            long budget = 0;
-            for (int seed = 0; seed < Seeds; seed++)
+            // Seeds run side by side, each on one thread; the sums are taken in seed order, so the figures do not change.
+            (double Genetic, double Random, long Budget)[] runs = await Task.WhenAll(Enumerable.Range(0, Seeds).Select(seed => Task.Run(async () =>
             {
                 var optimizer = new GeneticOptimizer(Reals(10, bound), c => fitness(c.Genes), new GeneticOptimizerOptions
                 {
-                    Seed = seed, MaxGenerations = Generations, StagnationGenerations = 1_000_000, MaxParallelism = 1,
+                    Seed = seed, PopulationSize = 50, MaxGenerations = Generations, StagnationGenerations = 1_000_000, MaxParallelism = 1,
                 });
                 OptimizationResult result = await optimizer.RunAsync();
-                genetic += result.Best.Fitness / Seeds;
-                budget = result.Evaluations;
-
                 var random = new Random(seed);
                 double best = double.NegativeInfinity;
-                for (long i = 0; i < budget; i++)
+                for (long i = 0; i < result.Evaluations; i++)
                 {
                     best = Math.Max(best, fitness([.. Enumerable.Range(0, 10).Select(_ => (random.NextDouble() * 2 * bound) - bound)]));
                 }
 
-                randomSearch += best / Seeds;
-            }
+                return (result.Best.Fitness, best, result.Evaluations);
+            })));
+            double genetic = runs.Sum(r => r.Genetic / Seeds);
+            double randomSearch = runs.Sum(r => r.Random / Seeds);
+            long budget = runs[^1].Budget;
 
             output.WriteLine($"| {name} | {-genetic:G4} | {-randomSearch:G4} | {budget:N0} |");
             genetic.Should().BeGreaterThan(randomSearch, name);

@@ -57,7 +57,7 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
         published.Select(p => p.Generation).Should().Equal(Enumerable.Range(0, improvedAt), "each generation's promotion is published once, and candidates are not");
         published[^1].Snapshot.Should().Be(config.Current);
 
-        while (online.Optimizer.Generation < 30)
+        while (online.Generation < 30)
         {
             await RunAsync(online, service, config); // settle near the best for this workload
         }
@@ -93,12 +93,12 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
             var online = first.Services.GetRequiredService<OnlineOptimizer>();
             var config = first.Services.GetRequiredService<AdaptiveConfigManager>();
             // The clock moves only when the hosted loop waits on it, to when its wait is due (bounded: 1,000 waits).
-            for (int wait = 0; wait < 1000 && online.Optimizer.Generation < 2; wait++)
+            for (int wait = 0; wait < 1000 && online.Generation < 2; wait++)
             {
                 await _time.AdvanceToNextTimerAsync();
             }
 
-            online.Optimizer.Generation.Should().BeGreaterThanOrEqualTo(2);
+            online.Generation.Should().BeGreaterThanOrEqualTo(2);
             config.History.Should().Contain(v => v.Source == ConfigSource.Optimizer && v.Reason != null && v.Reason.StartsWith("best of generation", StringComparison.Ordinal));
             await first.StopAsync().WaitAsync(TimeSpan.FromSeconds(10));
         }
@@ -126,6 +126,7 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
             .AddOnlineOptimizer(_ => new ConstantFitness(), o =>
             {
                 o.EvaluationWindow = TimeSpan.FromSeconds(5);
+                o.Engine = OptimizerEngine.Genetic; // the genetic engine's population is what is kept across restarts
                 o.Genetic.PopulationSize = 4;
                 o.Genetic.EliteCount = 1;
                 o.Genetic.Seed = 1;
@@ -159,7 +160,7 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
         }
 
         await generation.WaitAsync(TimeSpan.FromSeconds(10));
-        online.Optimizer.Population.Should().OnlyContain(c => c.Fitness == options.RejectedFitness);
+        online.Population.Should().OnlyContain(c => c.Fitness == options.RejectedFitness);
         logger.Collector.GetSnapshot().Where(r => r.Id.Id == 7004).Should().ContainSingle("four failures within a minute are one line");
         await host.StopAsync();
     }
@@ -170,19 +171,7 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
             throw new InvalidOperationException("the metrics backend is down");
     }
 
-    // A host with SelfHealing on the fake clock and the simulated service's parameters, started.
-    private async Task<IHost> StartHostAsync()
-    {
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Services.AddSingleton<TimeProvider>(_time);
-        builder.Services.AddSelfHealing(b => b
-            .ConfigureMetrics(o => { o.CollectProcessMetrics = false; o.IncludeDefaultInstruments = false; o.DetectAnomalies = false; })
-            .ConfigureHealth(o => { o.DefaultInterval = TimeSpan.FromHours(1); o.LogAlerts = false; })
-            .AddAdaptiveParameters(SimulatedService.Parameters));
-        IHost host = builder.Build();
-        await host.StartAsync();
-        return host;
-    }
+    private Task<IHost> StartHostAsync() => SimulatedService.StartHostAsync(_time);
 
     // Runs one generation while the simulated service serves requests second by second on the fake clock.
     private async Task<ConfigSnapshot> RunAsync(OnlineOptimizer online, SimulatedService service, AdaptiveConfigManager config)
@@ -202,82 +191,5 @@ public sealed class OnlineOptimizerTests(ITestOutputHelper output)
         }
 
         return await generation.WaitAsync(TimeSpan.FromSeconds(10));
-    }
-
-    /// <summary>
-    /// A service whose throughput and latency depend on its concurrency limit, timeout, retries and breaker
-    /// threshold, with seeded noise. More concurrency serves more of the offered load until contention slows
-    /// every request; retries save failed requests at a cost in latency; a timeout shorter than the latency
-    /// loses requests; the breaker threshold matters a little, best near 0.3.
-    /// </summary>
-    private sealed class SimulatedService(IMetricsCollector collector, int seed)
-    {
-        public static readonly ParameterDefinition[] Parameters =
-        [
-            ParameterDefinition.Duration("Svc:Timeout", TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5)),
-            ParameterDefinition.Integer("Svc:Concurrency", 4, 1, 64),
-            ParameterDefinition.Integer("Svc:Retries", 0, 0, 5),
-            ParameterDefinition.Float("Svc:BreakerThreshold", 0.5, 0.1, 0.9),
-        ];
-
-        private readonly Random _noise = new(seed);
-        private readonly MetricCounter _completed = collector.Counter("svc.completed");
-        private readonly MetricHistogram _latency = collector.Histogram("svc.latency");
-
-        public double Load { get; set; } = 500;
-
-        public (double Throughput, double Latency) Model(IReadOnlyDictionary<string, object> values)
-        {
-            double concurrency = (long)values["Svc:Concurrency"];
-            double timeout = ((TimeSpan)values["Svc:Timeout"]).TotalSeconds;
-            double retries = (long)values["Svc:Retries"];
-            double threshold = (double)values["Svc:BreakerThreshold"];
-            double latency = 0.05 * (1 + Math.Pow(concurrency / (Load / 40), 2));
-            const double fail = 0.1;
-            double success = 1 - Math.Pow(fail, retries + 1);
-            latency *= 1 + (0.5 * retries * fail);
-            success *= Math.Min(1, timeout / (2 * latency));
-            success *= 1 - (0.2 * Math.Abs(threshold - 0.3));
-            double served = Math.Min(Load, concurrency / latency);
-            return (served * success, latency);
-        }
-
-        public double TrueFitness(ConfigSnapshot snapshot) => TrueFitness(snapshot.Values);
-
-        public double TrueFitness(IReadOnlyDictionary<string, object> values)
-        {
-            (double throughput, double latency) = Model(values);
-            return (throughput / 100) - (latency * 1.2 / 0.5); // the p95 of the noise is about 1.2 times the latency
-        }
-
-        public double BestTrueFitness()
-        {
-            double best = double.NegativeInfinity;
-            for (long c = 1; c <= 64; c++)
-            {
-                for (long r = 0; r <= 5; r++)
-                {
-                    foreach (double t in (double[])[0.1, 0.5, 1, 2, 5])
-                    {
-                        best = Math.Max(best, TrueFitness(new Dictionary<string, object>
-                        {
-                            ["Svc:Concurrency"] = c, ["Svc:Retries"] = r, ["Svc:Timeout"] = TimeSpan.FromSeconds(t), ["Svc:BreakerThreshold"] = 0.3,
-                        }));
-                    }
-                }
-            }
-
-            return best;
-        }
-
-        public void ServeOneSecond(ConfigSnapshot snapshot)
-        {
-            (double throughput, double latency) = Model(snapshot.Values);
-            _completed.Add(Math.Max(0, throughput * (1 + (0.05 * _noise.Normal()))));
-            for (int i = 0; i < 20; i++)
-            {
-                _latency.Record(latency * Math.Exp(0.1 * _noise.Normal()));
-            }
-        }
     }
 }
