@@ -49,10 +49,11 @@ public sealed class DemoBrowserTests(DemoFixture demo, ITestOutputHelper output)
         await page.WaitForSelectorAsync("tr[data-breaker='database'] .badge[data-state='Open']", new() { Timeout = 2_000 });
         output.WriteLine($"the database's breaker showed Open {Stopwatch.GetElapsedTime(injected).TotalMilliseconds:F0} ms after the failure was injected");
 
-        ILocator incident = page.Locator("details.incident", new() { HasText = "database" });
+        // The database's own incident: a dependent's incident names the database too (its root cause, its recovery).
+        ILocator incident = page.Locator("details.incident[data-component='database']");
         await incident.First.WaitForAsync(new() { Timeout = Long });
         await Browser.ScreenshotAsync(page, "scenario-basic-failing");
-        ILocator firstResolved = page.Locator("#incidents-closed details.incident[data-status='Resolved']", new() { HasText = "database" }).First;
+        ILocator firstResolved = page.Locator("#incidents-closed details.incident[data-component='database'][data-status='Resolved']").First;
         await firstResolved.WaitForAsync(new() { Timeout = Long });
 
         // That one incident, by its id: the list is redrawn as news arrives, and a later incident may come first.

@@ -198,7 +198,7 @@
   }
 
   function incidentHtml(i) {
-    return '<details class="incident" data-incident="' + esc(i.id) + '" data-status="' + esc(i.status) + '"' + (openIncidents.has(i.id) ? ' open' : '') + '>' +
+    return '<details class="incident" data-incident="' + esc(i.id) + '" data-component="' + esc(i.component) + '" data-status="' + esc(i.status) + '"' + (openIncidents.has(i.id) ? ' open' : '') + '>' +
       '<summary><b>' + esc(i.component) + '</b> ' + esc(i.failureType) + ' — <span class="status">' + esc(i.status) + '</span>' +
       (i.rootCause && i.rootCause !== i.component ? ' <small>(root cause ' + esc(i.rootCause) + ')</small>' : '') +
       ' <small>' + clock(i.openedAt) + (i.closedAt ? ' – ' + clock(i.closedAt) : '') + '</small></summary>' +
