@@ -42,7 +42,7 @@ public class CmaEsGenerationBenchmarks
 
         int[] order = [.. Enumerable.Range(0, _search.Lambda).OrderByDescending(k => _fitness[k])];
         _search.Update(_steps, order);
-        _search.Remember(_fitness[order[0]], _fitness[order[^1]]);
+        _search.Remember(_fitness[order[0]], _fitness[order[order.Length / 2]], _fitness[order[^1]]);
         return order[0];
     }
 }

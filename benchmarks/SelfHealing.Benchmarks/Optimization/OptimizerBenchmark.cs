@@ -232,13 +232,19 @@ internal static class OptimizerBenchmark
     // A noisy Sphere run through the one entry point: the true value of what is returned and of the best point evaluated.
     private static async Task<(double Returned, double BestEvaluated)> NoisyAsync(OptimizerEngine engine, int d, long budget, int seed, double sigma)
     {
-        var random = new Random(seed * 7919);
+        // The genetic engine evaluates in parallel: each measurement's noise is drawn from the point and how often it was
+        // measured, so the run does not depend on which evaluation ran first.
         double bestEvaluated = double.PositiveInfinity;
+        var gate = new Lock();
         OptimizationResult result = await Optimize.RunAsync(Genes(d, -5.12, 5.12), (c, _) =>
         {
             double fitness = TestFunctions.Sphere(c.Genes); // the function negated: higher is better
-            bestEvaluated = Math.Min(bestEvaluated, -fitness);
-            return ValueTask.FromResult(fitness + (sigma * Normal(random)));
+            lock (gate)
+            {
+                bestEvaluated = Math.Min(bestEvaluated, -fitness);
+            }
+
+            return ValueTask.FromResult(fitness + (sigma * Normal(new Random(NoiseSeed(c, seed)))));
         }, budget, engine, seed);
         return (-TestFunctions.Sphere(result.Best.Genes), bestEvaluated);
     }
@@ -248,6 +254,18 @@ internal static class OptimizerBenchmark
         var optimizer = new CmaEsOptimizer(Genes(d, min, max), c => f(c.Genes), new CmaEsOptions { Seed = seed, MaxEvaluations = budget });
         OptimizationResult result = await optimizer.RunAsync();
         return -f(result.Best.Genes);
+    }
+
+    private static int NoiseSeed(Chromosome chromosome, int seed)
+    {
+        ulong hash = 14695981039346656037UL ^ (ulong)seed;
+        foreach (double gene in chromosome.Genes)
+        {
+            hash = (hash ^ (ulong)BitConverter.DoubleToInt64Bits(gene)) * 1099511628211UL;
+        }
+
+        hash = (hash ^ (ulong)chromosome.Evaluations) * 1099511628211UL;
+        return (int)(hash ^ (hash >> 32));
     }
 
     private static double Normal(Random random) => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());

@@ -74,7 +74,7 @@ internal sealed class CmaEsGenerations : IGenerationalSearch
 
         int[] order = [.. Enumerable.Range(0, _lambda).OrderByDescending(k => fitness[k])];
         _search.Update(steps, order);
-        _search.Remember(fitness[order[0]], fitness[order[^1]]);
+        _search.Remember(fitness[order[0]], fitness[order[order.Length / 2]], fitness[order[^1]]);
         _lowestLast = fitness[order[^1]];
         _search.KeepStepAtLeast(_minimumStep);
         KeepMargins(_search);

@@ -176,7 +176,7 @@ public sealed class CmaEsOptimizer
             // Best first: higher fitness.
             int[] order = [.. Enumerable.Range(0, search.Lambda).OrderByDescending(k => fitness[k])];
             search.Update(steps, order);
-            search.Remember(fitness[order[0]], fitness[order[^1]]);
+            search.Remember(fitness[order[0]], fitness[order[order.Length / 2]], fitness[order[^1]]);
             _lastMean = search.Mean;
             if (search.Converged(n))
             {

@@ -21,6 +21,9 @@ internal sealed class CmaEsSearch
     private readonly double[] _pc;
     private readonly Queue<double> _recentBest = new();
     private readonly int _historyLength;
+    private readonly int _stagnationLength;
+    private readonly Queue<double> _bests = new();
+    private readonly Queue<double> _medians = new();
     private Matrix<double> _c;
     private Matrix<double> _b;
     private double[] _d;
@@ -49,6 +52,7 @@ internal sealed class CmaEsSearch
         _chiN = Math.Sqrt(n) * (1 - (1.0 / (4 * n)) + (1.0 / (21.0 * n * n)));
         _eigenEvery = Math.Max(1, (int)(1 / ((_c1 + _cMu) * n * 10)));
         _historyLength = 10 + (int)Math.Ceiling(30.0 * n / lambda);
+        _stagnationLength = 100 + (int)Math.Ceiling(100 * Math.Pow(n, 1.5) / lambda);
         _mean = start is null ? [.. Enumerable.Range(0, n).Select(_ => random.NextDouble())] : [.. start];
         _pSigma = new double[n];
         _pc = new double[n];
@@ -210,8 +214,16 @@ internal sealed class CmaEsSearch
         }
     }
 
-    public void Remember(double best, double worst)
+    public void Remember(double best, double median, double worst)
     {
+        _bests.Enqueue(best);
+        _medians.Enqueue(median);
+        if (_bests.Count > _stagnationLength)
+        {
+            _bests.Dequeue();
+            _medians.Dequeue();
+        }
+
         _recentBest.Enqueue(best);
         if (_recentBest.Count > _historyLength)
         {
@@ -233,9 +245,29 @@ internal sealed class CmaEsSearch
         double flat = _recentBest.Count >= _historyLength ? _recentBest.Max() - _recentBest.Min() : double.PositiveInfinity;
         double scale = Math.Max(1e-300, Math.Abs(_recentBest.LastOrDefault()));
         return maxStd < 1e-12
+            || Stagnated()
             || (flat <= 1e-12 * Math.Max(1, scale) && _lastRange <= 1e-12 * Math.Max(1, scale))
             || _d.Max() / Math.Max(_d.Min(), 1e-300) > 1e7
             || !double.IsFinite(_sigma);
+    }
+
+    // No progress over the stagnation length: the median of the last fifth of the generations' best and median values
+    // is no better than that of the first fifth (so a noisy search that wanders at its noise level counts as stalled).
+    private bool Stagnated()
+    {
+        if (_bests.Count < _stagnationLength)
+        {
+            return false;
+        }
+
+        int fifth = Math.Max(1, _stagnationLength / 5);
+        return !(MedianOf(_bests.TakeLast(fifth)) > MedianOf(_bests.Take(fifth))) && !(MedianOf(_medians.TakeLast(fifth)) > MedianOf(_medians.Take(fifth)));
+    }
+
+    private static double MedianOf(IEnumerable<double> values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted[sorted.Length / 2];
     }
 
     private void Decompose()

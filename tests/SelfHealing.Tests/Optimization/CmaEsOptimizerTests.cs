@@ -94,6 +94,22 @@ public sealed class CmaEsOptimizerTests
     }
 
     [Fact]
+    public async Task Under_noise_a_search_that_stops_progressing_starts_again_with_a_larger_population()
+    {
+        // Noise keeps the best of each generation moving, so only a test of progress (the medians of the last fifth of
+        // the generations no better than of the first fifth) can tell that the search stalled; each restart doubles the
+        // population, whose averaging takes the mean closer to the optimum than ten candidates can.
+        const double Sigma = 5;
+        GeneDefinition[] genes = Reals(5, -5.12, 5.12);
+        var noise = new Random(3);
+        var optimizer = new CmaEsOptimizer(genes, c => TestFunctions.Sphere(c.Genes) + (Sigma * noise.Normal()), new CmaEsOptions { Seed = 4, MaxEvaluations = 50_000 });
+        OptimizationResult result = await optimizer.RunAsync();
+
+        optimizer.Restarts.Should().BeGreaterThanOrEqualTo(2);
+        (-TestFunctions.Sphere(result.Best.Genes)).Should().BeLessThan(0.2, "noise of 5 on a function whose median is about 44");
+    }
+
+    [Fact]
     public async Task Without_noise_the_race_confirms_the_best_at_once()
     {
         OptimizationResult result = await new CmaEsOptimizer(Reals(5, -5.12, 5.12), c => TestFunctions.Sphere(c.Genes), new CmaEsOptions { Seed = 4, MaxEvaluations = 5_000 }).RunAsync();
