@@ -40,9 +40,6 @@ internal sealed class CmaEsGenerations : IGenerationalSearch
     /// <summary>Gets the center's measurement this generation (the configuration promoted last), NaN before the first.</summary>
     public double RunningFitness { get; private set; } = double.NaN;
 
-    /// <summary>Gets how many times the search started again from its center with the initial step, after the center's score dropped.</summary>
-    public int Restarts { get; private set; }
-
     public bool ShouldEvolve() => true;
 
     public async Task<Chromosome> EvolveAsync(CancellationToken cancellationToken)
@@ -57,7 +54,6 @@ internal sealed class CmaEsGenerations : IGenerationalSearch
             // What runs now scores below every candidate tried around it last generation: the workload moved the
             // optimum. Search again from here with the initial step, the learnt shape forgotten.
             _search = new CmaEsSearch(_genes.Length, _lambda, _initialStep, _random, _search.Mean);
-            Restarts++;
         }
 
         var steps = new double[_lambda][];
