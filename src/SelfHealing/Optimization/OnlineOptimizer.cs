@@ -116,7 +116,11 @@ public sealed partial class OnlineOptimizer
     /// <summary>Gets how many generations have run (0 after the first).</summary>
     public int Generation => _search.Generation;
 
-    /// <summary>Gets the candidates as last measured, best first (the first is the one promoted).</summary>
+    /// <summary>
+    /// Gets the last generation, the one promoted first: for the genetic engine its population, best first; for CMA-ES
+    /// the new center (its fitness estimated from the candidates it was recombined from), then the center measured and
+    /// the candidates, best first.
+    /// </summary>
     public IReadOnlyList<Chromosome> Population => _search.Population;
 
     /// <summary>Runs one generation live, then promotes the best configuration found.</summary>
