@@ -297,7 +297,29 @@ public sealed class GeneticOptimizer : IGenerationalSearch
     {
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = _options.MaxParallelism, CancellationToken = cancellationToken };
         double[] results = new double[chromosomes.Count];
-        await Parallel.ForAsync(0, chromosomes.Count, parallel, async (i, ct) =>
+        if (_options.MaxParallelism == 1)
+        {
+            // One at a time (the online optimizer's live candidates): in order, each continuing where the last ended.
+            for (int i = 0; i < chromosomes.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                await EvaluateOneAsync(i, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            await Parallel.ForAsync(0, chromosomes.Count, parallel, EvaluateOneAsync).ConfigureAwait(false);
+        }
+
+        // Recorded in order, after the evaluations, so a seeded run is the same whatever finished first.
+        for (int i = 0; i < chromosomes.Count; i++)
+        {
+            chromosomes[i].Record(results[i]);
+        }
+
+        Interlocked.Add(ref _evaluations, chromosomes.Count);
+
+        async ValueTask EvaluateOneAsync(int i, CancellationToken ct)
         {
             double fitness = await _fitness(chromosomes[i], ct).ConfigureAwait(false);
             if (!double.IsFinite(fitness))
@@ -314,15 +336,7 @@ public sealed class GeneticOptimizer : IGenerationalSearch
             }
 
             results[i] = fitness;
-        }).ConfigureAwait(false);
-
-        // Recorded in order, after the parallel part, so a seeded run is the same whatever finished first.
-        for (int i = 0; i < chromosomes.Count; i++)
-        {
-            chromosomes[i].Record(results[i]);
         }
-
-        Interlocked.Add(ref _evaluations, chromosomes.Count);
     }
 
     private void Adopt(List<Chromosome> population)
