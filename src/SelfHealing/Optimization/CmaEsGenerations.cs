@@ -28,14 +28,12 @@ internal sealed class CmaEsGenerations : IGenerationalSearch
         _lambda = populationSize > 0 ? populationSize : 4 + (int)(3 * Math.Log(_genes.Length));
         _initialStep = initialStep;
         _minimumStep = minimumStep;
-        _start = [.. start.Select((v, i) => _genes[i].Range > 0 ? (v - _genes[i].Minimum) / _genes[i].Range : 0.5)];
+        _start = GeneSet.ToUnit(_genes, start);
     }
 
     public int Generation { get; private set; } = -1;
 
     public IReadOnlyList<Chromosome> Population => _population;
-
-    public Chromosome? Best { get; private set; }
 
     /// <summary>Gets the center's measurement this generation (the configuration promoted last), NaN before the first.</summary>
     public double RunningFitness { get; private set; } = double.NaN;
@@ -45,10 +43,9 @@ internal sealed class CmaEsGenerations : IGenerationalSearch
     public async Task<Chromosome> EvolveAsync(CancellationToken cancellationToken)
     {
         _search ??= new CmaEsSearch(_genes.Length, _lambda, _initialStep, _random, _start);
-        Chromosome center = Legal(_search.Mean);
+        Chromosome center = GeneSet.FromUnit(_genes, _search.Mean);
         center.Record(await _fitness(center, cancellationToken).ConfigureAwait(false));
         RunningFitness = center.Fitness;
-        Consider(center);
         if (center.Fitness < _lowestLast)
         {
             // What runs now scores below every candidate tried around it last generation: the workload moved the
@@ -62,10 +59,9 @@ internal sealed class CmaEsGenerations : IGenerationalSearch
         for (int k = 0; k < _lambda; k++)
         {
             (double[] point, steps[k]) = _search.Sample(_random);
-            candidates[k] = Legal(point);
+            candidates[k] = GeneSet.FromUnit(_genes, point);
             fitness[k] = await _fitness(candidates[k], cancellationToken).ConfigureAwait(false);
             candidates[k].Record(fitness[k]);
-            Consider(candidates[k]);
         }
 
         int[] order = [.. Enumerable.Range(0, _lambda).OrderByDescending(k => fitness[k])];
@@ -76,12 +72,12 @@ internal sealed class CmaEsGenerations : IGenerationalSearch
         KeepMargins(_search);
 
         // The new center, estimated by the candidates it was recombined from (it is measured first next generation).
-        Chromosome next = Legal(_search.Mean);
+        Chromosome next = GeneSet.FromUnit(_genes, _search.Mean);
         int mu = _lambda / 2;
         next.Record(order.Take(mu).Average(k => fitness[k]));
         _population = [next, center, .. order.Select(k => candidates[k])];
         Generation++;
-        return Best!;
+        return next;
     }
 
     // Discrete genes (whole, boolean, categorical) keep a chance to change value: at least 1 / (genes x population) per
@@ -116,22 +112,4 @@ internal sealed class CmaEsGenerations : IGenerationalSearch
         return p < 0.5 ? x : -x;
     }
 
-    private void Consider(Chromosome candidate)
-    {
-        if (Best is null || candidate.Fitness > Best.Fitness)
-        {
-            Best = candidate;
-        }
-    }
-
-    private Chromosome Legal(double[] point)
-    {
-        var values = new double[_genes.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = _genes[i].Legal(_genes[i].Minimum + (Math.Clamp(point[i], 0, 1) * _genes[i].Range));
-        }
-
-        return new Chromosome(values);
-    }
 }

@@ -99,7 +99,7 @@ public sealed class CmaEsOptimizer
         {
             // The race: the best candidates and the search's final mean, measured afresh.
             List<Chromosome> racers = [.. _top];
-            if (_lastMean is { } mean && Legal(mean) is { } center && !racers.Any(r => r.Genes.SequenceEqual(center.Genes)))
+            if (_lastMean is { } mean && GeneSet.FromUnit(_genes, mean) is { } center && !racers.Any(r => r.Genes.SequenceEqual(center.Genes)))
             {
                 racers.Add(center); // unmeasured: the race measures it like the others
             }
@@ -117,18 +117,6 @@ public sealed class CmaEsOptimizer
     /// <param name="chromosome">A chromosome of this optimizer.</param>
     /// <returns>Gene name → value.</returns>
     public IReadOnlyDictionary<string, object> Decode(Chromosome chromosome) => GeneSet.Decode(_genes, chromosome);
-
-    // A point of [0, 1]^n as a chromosome of legal gene values.
-    private Chromosome Legal(double[] point)
-    {
-        var values = new double[_genes.Length];
-        for (int i = 0; i < values.Length; i++)
-        {
-            values[i] = _genes[i].Legal(_genes[i].Minimum + (point[i] * _genes[i].Range));
-        }
-
-        return new Chromosome(values);
-    }
 
     // The best distinct candidates by their measurement, for the race.
     private void Keep(Chromosome candidate)
@@ -192,7 +180,7 @@ public sealed class CmaEsOptimizer
         var chromosomes = new Chromosome[count];
         for (int k = 0; k < count; k++)
         {
-            chromosomes[k] = Legal(candidates[k]);
+            chromosomes[k] = GeneSet.FromUnit(_genes, candidates[k]);
         }
 
         await Parallel.ForEachAsync(

@@ -117,7 +117,7 @@ internal sealed class CmaEsSearch
         var z = new double[_n];
         for (int i = 0; i < _n; i++)
         {
-            z[i] = _d[i] * Normal(random);
+            z[i] = _d[i] * GeneSet.Normal(random);
         }
 
         var x = new double[_n];
@@ -283,12 +283,5 @@ internal sealed class CmaEsSearch
         double folded = x % 2;
         folded = folded < 0 ? folded + 2 : folded;
         return folded <= 1 ? folded : 2 - folded;
-    }
-
-    private static double Normal(Random random)
-    {
-        double u1 = 1 - random.NextDouble();
-        double u2 = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
     }
 }

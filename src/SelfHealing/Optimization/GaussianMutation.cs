@@ -15,7 +15,7 @@ internal sealed class GaussianMutation(double scale = 0.1) : NumericMutation
     {
         ArgumentNullException.ThrowIfNull(gene);
         ArgumentNullException.ThrowIfNull(random);
-        double normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        double normal = GeneSet.Normal(random);
         double step = normal * Scale * gene.Range;
         return gene.Kind == GeneKind.Whole ? Step(gene, value, Math.Round(step), random) : value + step;
     }

@@ -3,6 +3,30 @@ namespace SelfHealing.Optimization;
 /// <summary>What every optimizer engine does with its genes: checks them, decodes a chromosome, wraps a synchronous fitness.</summary>
 internal static class GeneSet
 {
+    /// <summary>A point of [0, 1]^n (each gene's range scaled to [0, 1]) as a chromosome of legal gene values.</summary>
+    public static Chromosome FromUnit(GeneDefinition[] genes, double[] point)
+    {
+        var values = new double[genes.Length];
+        for (int i = 0; i < values.Length; i++)
+        {
+            values[i] = genes[i].Legal(genes[i].Minimum + (point[i] * genes[i].Range));
+        }
+
+        return new Chromosome(values);
+    }
+
+    /// <summary>Gene values as a point of [0, 1]^n (a gene with an empty range at 0.5).</summary>
+    public static double[] ToUnit(GeneDefinition[] genes, double[] values) =>
+        [.. values.Select((v, i) => genes[i].Range > 0 ? (v - genes[i].Minimum) / genes[i].Range : 0.5)];
+
+    /// <summary>A standard normal draw (Box–Muller) from the optimizer's seeded random source.</summary>
+    public static double Normal(Random random)
+    {
+        double u1 = 1 - random.NextDouble();
+        double u2 = random.NextDouble();
+        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
+    }
+
     /// <summary>The genes as an array: at least one, names unique.</summary>
     public static GeneDefinition[] Checked(IEnumerable<GeneDefinition> genes, string paramName)
     {

@@ -262,8 +262,7 @@ public sealed class GeneticOptimizer : IGenerationalSearch
             }
             else
             {
-                double normal = Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble());
-                values[g] += normal * StartStep * gene.Range;
+                values[g] += GeneSet.Normal(_random) * StartStep * gene.Range;
             }
         }
 

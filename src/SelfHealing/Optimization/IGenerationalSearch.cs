@@ -12,9 +12,6 @@ internal interface IGenerationalSearch
     /// <summary>Gets the candidates as measured now, best first: the first is what is promoted.</summary>
     IReadOnlyList<Chromosome> Population { get; }
 
-    /// <summary>Gets the best by its measurement so far.</summary>
-    Chromosome? Best { get; }
-
     /// <summary>
     /// Gets the last measured fitness of the configuration in force between candidates (what a candidate is compared
     /// with for regret and for cutting it short), NaN when none was measured yet.

@@ -56,7 +56,7 @@ internal sealed class SpreadMutation : NumericMutation
         ArgumentNullException.ThrowIfNull(gene);
         ArgumentNullException.ThrowIfNull(random);
         double spread = index < _spreads.Length ? _spreads[index] : gene.Range; // unprepared: as wide as the range
-        double normal = Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+        double normal = GeneSet.Normal(random);
         double step = normal * Share * spread;
         return gene.Kind == GeneKind.Whole ? Step(gene, value, Math.Round(step), random) : value + step;
     }
