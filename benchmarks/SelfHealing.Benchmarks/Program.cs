@@ -9,7 +9,8 @@ namespace SelfHealing.Benchmarks;
 /// on a labelled corpus, <c>outage [--short]</c> replays a dependency's outages against the README's quick start, and
 /// <c>supervision [--restarts N] [--cycles N]</c> times worker restarts and kills a checkpointing process N times, and
 /// <c>optimizer [--seeds N]</c> compares the optimizer engines on the standard functions, and <c>validate [--minutes N]</c>
-/// runs the whole loop under injected faults and scores it.
+/// runs the whole loop under injected faults and scores it, and <c>nemesis [--minutes N]</c> puts the coordination
+/// package under kills, pauses and partitions and checks what it promised.
 /// </summary>
 public static class Program
 {
@@ -18,6 +19,18 @@ public static class Program
         if (args is ["cluster-node", ..])
         {
             await Coordination.ClusterKill.RunNodeAsync(args);
+            return;
+        }
+
+        if (args is [Coordination.NemesisProcesses.ChildCommand, ..])
+        {
+            await Coordination.NemesisProcesses.RunChildAsync(args);
+            return;
+        }
+
+        if (args is ["nemesis", ..])
+        {
+            Environment.ExitCode = await Coordination.NemesisBenchmark.RunAsync(args);
             return;
         }
 

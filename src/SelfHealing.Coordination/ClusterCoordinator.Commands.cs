@@ -74,6 +74,7 @@ public sealed partial class ClusterCoordinator
         catch (Exception ex) when (IsEngineFailure(ex, cancellationToken))
         {
             // Whatever else the engine throws (an interrupted task after a pause, a failing log) is no answer either.
+            SuspectLog();
             throw NotApplied(command, sent, $"the cluster engine failed ({ex.GetType().Name}: {ex.Message})", ex);
         }
     }
@@ -217,9 +218,16 @@ public sealed partial class ClusterCoordinator
         }
     }
 
+    /// <summary>
+    /// Where the leader takes forwarded commands, from its Raft metadata: read again from the leader itself on each new
+    /// term (a new leader, or one that restarted with a new forwarding port) and after a failed connection.
+    /// </summary>
     private async Task<EndPoint> ForwarderOfAsync(RaftClusterMember leader, bool refresh, CancellationToken cancellationToken)
     {
+        long term = _cluster?.Term ?? 0;
+        refresh |= Volatile.Read(ref _forwarderTerm) != term;
         IReadOnlyDictionary<string, string> metadata = await leader.GetMetadataAsync(refresh, cancellationToken).ConfigureAwait(false);
+        Volatile.Write(ref _forwarderTerm, term); // read from the leader of this term (a failed read is tried again next time)
         if (!metadata.TryGetValue(CommandForwarder.MetadataKey, out string? address) || !IPEndPoint.TryParse(address, out IPEndPoint? endpoint))
         {
             throw new IOException($"The leader '{IdOf(leader.EndPoint)}' does not publish a command forwarder; is it a SelfHealing node of the same version?");

@@ -40,4 +40,13 @@ public sealed partial class ClusterCoordinator
 
     [LoggerMessage(EventId = 8012, Level = LogLevel.Warning, Message = "Cluster node {Node}: the Raft engine failed while stopping; the node is released anyway")]
     private static partial void LogStopFailed(ILogger logger, Exception exception, string node);
+
+    [LoggerMessage(EventId = 8013, Level = LogLevel.Error, Message = "Cluster node {Node}: its Raft log failed ({Reason}); the engine is restarted from the node's directory")]
+    private static partial void LogEngineFailed(ILogger logger, Exception exception, string node, string reason);
+
+    [LoggerMessage(EventId = 8014, Level = LogLevel.Warning, Message = "Cluster node {Node}: the Raft engine runs again, its log committed up to entry {Index}; it catches up from the leader")]
+    private static partial void LogEngineRestarted(ILogger logger, string node, long index);
+
+    [LoggerMessage(EventId = 8015, Level = LogLevel.Error, Message = "Cluster node {Node}: the Raft engine could not be restarted; tried again in {Seconds} s")]
+    private static partial void LogEngineRestartFailed(ILogger logger, Exception exception, string node, double seconds);
 }

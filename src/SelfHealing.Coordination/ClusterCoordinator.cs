@@ -48,6 +48,7 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
     private WriteAheadLog? _log;
     private ClusterStateMachine? _machine;
     private CommandForwarder? _forwarder;
+    private long _forwarderTerm = -1;
     private EventSubscription? _subscription;
     private ITimer? _heartbeat;
     private string? _temporaryDirectory;
@@ -169,63 +170,26 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
         string directory = DataDirectory = _options.LogDirectory ?? (_temporaryDirectory = Path.Combine(Path.GetTempPath(), "selfhealing-raft-" + Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(directory);
 
-        _machine = new ClusterStateMachine(new DirectoryInfo(Path.Combine(directory, "state")), a => _applied.Writer.TryWrite(a));
-        try
-        {
-            await _machine.RestoreAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or System.Text.Json.JsonException or InvalidDataException)
-        {
-            throw new InvalidOperationException($"The cluster state snapshot in '{directory}' cannot be read ({ex.Message}); it was left as it is. Move it away to start this node empty: it will catch up from the leader.", ex);
-        }
-
-        _log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(directory, "log") }, _machine);
-        await _log.InitializeAsync(cancellationToken).ConfigureAwait(false);
-        long restoredIndex = _log.LastCommittedEntryIndex;
-
         ForwardingChannel channel = _options.Transport == ClusterTransport.Custom
             ? new ForwardingChannel.Custom(_options.Connections!, _options.ConnectTimeout)
             : new ForwardingChannel.Tcp(_options.Tls, _options.ConnectTimeout);
         _forwarder = new CommandForwarder(channel, _logger);
         await _forwarder.StartAsync(new IPEndPoint(local.Address, _options.ForwardingPort), HandleForwardedAsync, cancellationToken).ConfigureAwait(false);
 
-        // The engine's settings are init-only, so both transports list them.
-        var members = new StaticMemberStorage(_endPointsById.Values);
-        int lower = (int)_options.ElectionTimeoutMin.TotalMilliseconds, upper = (int)_options.ElectionTimeoutMax.TotalMilliseconds;
-        RaftCluster.NodeConfiguration configuration = _options.Transport == ClusterTransport.Custom
-            ? new RaftCluster.CustomTransportConfiguration(local, _options.Connections!.Listener, _options.Connections.Client)
-            {
-                ConfigurationStorage = members, ConnectTimeout = _options.ConnectTimeout, RequestTimeout = _options.RequestTimeout,
-                LowerElectionTimeout = lower, UpperElectionTimeout = upper, HeartbeatThreshold = _options.HeartbeatThreshold,
-                ColdStart = false, Standby = _options.Observer, LoggerFactory = _loggerFactory,
-            }
-            : new RaftCluster.TcpConfiguration(local)
-            {
-                ConfigurationStorage = members, ConnectTimeout = _options.ConnectTimeout, RequestTimeout = _options.RequestTimeout,
-                LowerElectionTimeout = lower, UpperElectionTimeout = upper, HeartbeatThreshold = _options.HeartbeatThreshold,
-                ColdStart = false, Standby = _options.Observer, LoggerFactory = _loggerFactory,
-                SslOptions = _options.Tls is { } tls ? ClusterTls.RaftOptions(tls) : null,
-            };
-        configuration.Metadata[CommandForwarder.MetadataKey] = _forwarder.LocalEndPoint?.ToString() ?? string.Empty;
-
-        _cluster = new RaftCluster(configuration) { AuditTrail = _log };
-        _cluster.LeaderChanged += OnLeaderChanged;
-        _cluster.MemberAdded += OnMemberAdded;
-        _cluster.MemberRemoved += OnMemberRemoved;
+        (ClusterStateMachine machine, WriteAheadLog log, long restoredIndex) = await OpenLogAsync(directory, cancellationToken).ConfigureAwait(false);
+        _machine = machine;
+        _log = log;
+        _cluster = NewEngine(local, log);
         _running = true;
         _subscription = _hub.Subscribe("coordination", Accepts);
         CancellationToken stopping = _stopping.Token;
         _loops = Task.WhenAll(
             Task.Run(() => FollowAppliedAsync(stopping), CancellationToken.None),
-            Task.Run(() => ReportLocalEventsAsync(_subscription, stopping), CancellationToken.None));
+            Task.Run(() => ReportLocalEventsAsync(_subscription, stopping), CancellationToken.None),
+            Task.Run(() => WatchLogAsync(local, directory, stopping), CancellationToken.None));
 
         Publish(new SyncRequest(EventSource, _time.GetUtcNow(), NodeId, restoredIndex));
-        await _cluster.StartAsync(cancellationToken).ConfigureAwait(false);
-        foreach (RaftClusterMember member in _cluster.Members)
-        {
-            Watch(member);
-        }
-
+        await StartEngineAsync(_cluster, cancellationToken).ConfigureAwait(false);
         _ = SynchronizeAsync(stopping);
         if (_options.HeartbeatEventInterval > TimeSpan.Zero)
         {
@@ -252,7 +216,9 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
         }
 
         _subscription?.Dispose();
+        await _engineGate.WaitAsync(cancellationToken).ConfigureAwait(false); // a restart of the engine under way ends first
         RaftCluster cluster = _cluster!;
+        _engineGate.Release();
         cluster.LeaderChanged -= OnLeaderChanged;
         try
         {
@@ -323,6 +289,8 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
     {
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
         _stopping.Dispose();
+        _engineGate.Dispose();
+        _logSuspect.Dispose();
     }
 
     private static bool IsLocalLeader(RaftCluster cluster) => cluster.Leader is { IsRemote: false };

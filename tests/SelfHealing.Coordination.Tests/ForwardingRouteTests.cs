@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using SelfHealing.Coordination.Tests.TestSupport;
 using SelfHealing.Health;
 using SelfHealing.Tests.TestSupport;
@@ -8,7 +10,16 @@ namespace SelfHealing.Coordination.Tests;
 public sealed class ForwardingRouteTests
 {
     [Fact]
-    public async Task A_follower_forwards_to_a_restarted_leader_at_its_new_address()
+    public Task A_follower_forwards_to_a_restarted_leader_at_its_new_address() => ForwardAfterTheLeaderRestartsAsync(squatTheOldAddress: false);
+
+    /// <summary>
+    /// Something else listens where the old forwarder was, accepts and never answers: a connection succeeds, so only
+    /// reading the address again on the new term tells the follower where the restarted leader listens.
+    /// </summary>
+    [Fact]
+    public Task A_follower_reads_the_forwarding_address_again_on_a_new_term_even_when_the_old_one_still_accepts() => ForwardAfterTheLeaderRestartsAsync(squatTheOldAddress: true);
+
+    private static async Task ForwardAfterTheLeaderRestartsAsync(bool squatTheOldAddress)
     {
         string root = Directory.CreateTempSubdirectory("selfhealing-route-").FullName;
         try
@@ -19,12 +30,20 @@ public sealed class ForwardingRouteTests
             ClusterNode follower = cluster.Nodes["node-c"];
             ClusterNode other = cluster.Nodes[leader.Id == "node-a" ? "node-b" : "node-a"];
             await ClusterHarness.AcceptedAsync(() => follower.Coordinator.ReportHealthAsync("orders", HealthLevel.Degraded, "before the restart"));
+            var oldForwarder = (IPEndPoint)((ClusterCoordinator)leader.Coordinator).ForwarderEndPoint!;
 
             await ClusterHarness.StopNodeAsync(leader);
+            using var squatter = new TcpListener(oldForwarder);
+            if (squatTheOldAddress)
+            {
+                squatter.Start();
+            }
+
             ClusterNode restarted = await cluster.StartNodeAsync(leader.Id); // its forwarder takes a new free port
             await ClusterHarness.StopNodeAsync(other);
             (await cluster.LeaderAsync()).Id.Should().Be(leader.Id, "the restarted node is the only one that may lead");
 
+            // Refused at most while the follower's connection to the restarted leader is renewed.
             await ClusterHarness.AcceptedAsync(() => follower.Coordinator.ReportHealthAsync("orders", HealthLevel.Healthy, "after the restart"));
             await Eventually.UntilAsync(
                 () => restarted.Coordinator.State.Health.Any(h => h.Node == "node-c" && h.Reason == "after the restart"),

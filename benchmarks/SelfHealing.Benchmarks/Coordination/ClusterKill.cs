@@ -130,7 +130,7 @@ internal static class ClusterKill
         }
     }
 
-    private static void Signal(Process process, string signal)
+    internal static void Signal(Process process, string signal)
     {
         using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)]) { UseShellExecute = false })!;
         kill.WaitForExit();
