@@ -103,7 +103,10 @@ public sealed class ClusterTests
 
         await Eventually.UntilAsync(() => cluster.Running.All(n => n.Configuration.Get<long>("workers") == 12), ClusterHarness.Bound, "every node should apply the replicated value");
         cluster.Nodes["node-a"].Configuration.Current.Source.Should().Be(ConfigSource.Cluster);
-        cluster.Nodes["node-a"].Seen<ConfigUpdate>().Should().Contain(e => e.Origin == "node-b" && e.Values["workers"] == "12");
+        await Eventually.UntilAsync(
+            () => cluster.Nodes["node-a"].Seen<ConfigUpdate>().Any(e => e.Origin == "node-b" && e.Values["workers"] == "12"),
+            ClusterHarness.Bound,
+            "the replicated value should be announced (the hub delivers on its own thread)");
         cluster.Nodes["node-b"].Configuration.History.Count(s => s.Source == ConfigSource.Cluster).Should().Be(0, "the node that made the change already has it");
     }
 
@@ -120,6 +123,7 @@ public sealed class ClusterTests
         leader.Host.Services.GetRequiredService<Events.IEventHub>().Publish(new Optimization.ConfigurationPromoted("optimizer", DateTimeOffset.UtcNow, best, 4, 1.2));
 
         await Eventually.UntilAsync(() => cluster.Running.All(n => n.Configuration.Get<long>("workers") == 16), ClusterHarness.Bound, "every node should apply the leader's promotion");
+        await Eventually.UntilAsync(() => leader.Seen<ConfigUpdate>().Any(), ClusterHarness.Bound, "the promotion should be announced (the hub delivers on its own thread)");
         leader.Seen<ConfigUpdate>().Should().ContainSingle("the follower's promotion is not replicated")
             .Which.Reason.Should().Contain($"promoted by the optimizer on {leader.Id} (generation 4)");
     }

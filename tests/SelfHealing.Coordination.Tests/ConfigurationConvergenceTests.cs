@@ -38,7 +38,10 @@ public sealed class ConfigurationConvergenceTests
             back.Coordinator.State.Configuration["workers"].Should().Be("9", "the snapshot holds the replicated value");
             await Eventually.UntilAsync(() => back.Configuration.Get<long>("workers") == 9, ClusterHarness.Bound, "the app should run with the replicated value");
             back.Configuration.Current.Source.Should().Be(ConfigSource.Cluster);
-            back.Seen<ConfigUpdate>().Should().Contain(e => e.Origin == ConfigUpdate.SnapshotOrigin && e.Values["workers"] == "9");
+            await Eventually.UntilAsync(
+                () => back.Seen<ConfigUpdate>().Any(e => e.Origin == ConfigUpdate.SnapshotOrigin && e.Values["workers"] == "9"),
+                ClusterHarness.Bound,
+                "the value restored from the snapshot should be announced (the hub delivers on its own thread)");
         }
         finally
         {

@@ -89,6 +89,7 @@ internal static class NemesisBenchmark
         Console.WriteLine($"| app ran with a value other than its node applied (> {DivergenceBound.TotalSeconds:0} s, or at the end) | {r.EffectiveDivergence} |");
         Console.WriteLine($"| nodes that needed a restart | {r.StuckNodes} |");
         Console.WriteLine($"| exceptions other than the documented ones | {r.Escapes} |");
+        Console.WriteLine($"| nodes that did not stop cleanly | {r.Crashes} |");
         Console.WriteLine($"| new leader after the leader's process was killed | {Ms(r.KillFailovers)} |");
         Console.WriteLine($"| new leader after the leader's process was paused | {Ms(r.PauseFailovers)} |");
         Console.WriteLine($"| new leader after the leader was cut off alone | {Ms(r.PartitionFailovers)} |");

@@ -50,6 +50,7 @@ internal sealed record NemesisReport(
     int MinorityActions,
     int StuckNodes,
     int Escapes,
+    int Crashes,
     IReadOnlyList<double> KillFailovers,
     IReadOnlyList<double> PauseFailovers,
     IReadOnlyList<double> PartitionFailovers,
@@ -270,6 +271,8 @@ internal static class NemesisChecker
         findings.AddRange(escapes.GroupBy(e => (e.Fields[0], e.Fields[1])).Select(g => $"{g.Count()} × {g.Key.Item2} escaped from {g.Key.Item1} ({g.First().Node}: {string.Join(' ', g.First().Fields.Skip(2))})"));
         List<NemesisRecord> stuck = [.. all.Where(r => r.Node == Nemesis && r.Kind == "stuck")];
         findings.AddRange(stuck.Select(s => $"{s.Fields[0]} was stuck: {string.Join(' ', s.Fields.Skip(1))}"));
+        List<NemesisRecord> crashes = [.. all.Where(r => r.Kind == "crashed")];
+        findings.AddRange(crashes.Select(c => $"{c.Node} did not stop cleanly: {string.Join(' ', c.Fields)}"));
 
         return new NemesisReport(
             minutes,
@@ -286,6 +289,7 @@ internal static class NemesisChecker
             minority,
             stuck.Select(s => s.Fields[0]).Count(),
             escapes.Count,
+            crashes.Count,
             Failovers("kill"),
             Failovers("pause"),
             Failovers("partition"),
