@@ -21,11 +21,11 @@ public sealed class CoordinationOptions
     /// </summary>
     public bool Observer { get; set; }
 
-    /// <summary>Gets or sets the lower bound of the randomised election timeout. Default 150 ms.</summary>
-    public TimeSpan ElectionTimeoutMin { get; set; } = TimeSpan.FromMilliseconds(150);
+    /// <summary>Gets or sets the lower bound of the randomised election timeout. Default 200 ms.</summary>
+    public TimeSpan ElectionTimeoutMin { get; set; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Gets or sets the upper bound of the randomised election timeout. Default 300 ms.</summary>
-    public TimeSpan ElectionTimeoutMax { get; set; } = TimeSpan.FromMilliseconds(300);
+    /// <summary>Gets or sets the upper bound of the randomised election timeout. Default 400 ms.</summary>
+    public TimeSpan ElectionTimeoutMax { get; set; } = TimeSpan.FromMilliseconds(400);
 
     /// <summary>
     /// Gets or sets the leader's heartbeat period as a fraction of the election timeout, greater than 0 and less than 1.
@@ -34,14 +34,15 @@ public sealed class CoordinationOptions
     public double HeartbeatThreshold { get; set; } = 0.5;
 
     /// <summary>
-    /// Gets or sets how long one Raft request to a peer may take. A paused leader (a long GC pause, a frozen VM) keeps its
-    /// connections open and answers nothing, and candidates waiting this long for its vote start new elections in turn:
-    /// with 1 s a paused leader of 5 node processes took 4–5 s to replace, with 150 ms (at or below
-    /// <see cref="ElectionTimeoutMin"/>) 0.6–1.2 s. A short timeout also fails requests of a node that is merely busy: the
-    /// coordination tests (three to five nodes in one process on a loaded 2-core machine) lost leaders mid-command at
-    /// 150 ms. Default 1 s.
+    /// Gets or sets how long one Raft request to a peer may take. Keep it below <see cref="ElectionTimeoutMin"/>: a paused
+    /// leader (a long GC pause, a frozen VM) keeps its connections open and answers nothing, and the engine's pre-vote and
+    /// vote wait for every member's answer, so a longer timeout costs whole election rounds (with 1 s a paused leader of
+    /// 5 node processes took 4–7.5 s to replace; with this default, 0.7–1.3 s). Raise it, and the election timeouts with
+    /// it, when one request can take longer: a slow network, a large replicated state sent as a snapshot, or nodes starved
+    /// of CPU (the coordination tests, five nodes in one process beside the core suite on 2 cores, use 1 s and elections
+    /// of 300–600 ms). Default 180 ms.
     /// </summary>
-    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromMilliseconds(180);
 
     /// <summary>Gets or sets how long connecting to a peer may take. Default 250 ms.</summary>
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromMilliseconds(250);
