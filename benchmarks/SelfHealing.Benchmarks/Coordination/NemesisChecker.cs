@@ -287,7 +287,7 @@ internal static class NemesisChecker
             divergence,
             refusedThenApplied,
             minority,
-            stuck.Select(s => s.Fields[0]).Count(),
+            stuck.Count,
             escapes.Count,
             crashes.Count,
             Failovers("kill"),
