@@ -42,12 +42,15 @@ public sealed class InProcessClusterNetwork
     public void Partition(IEnumerable<string> side)
     {
         ArgumentNullException.ThrowIfNull(side);
+        Link[] cut;
         lock (_gate)
         {
+            // Under the gate: a connection being made now is either in this list or refused.
             _side = [.. side.Select(s => IPEndPoint.Parse(s).ToString())];
+            cut = [.. _links.Keys.Where(l => !CanTalk(l.From, l.To))];
         }
 
-        foreach (Link link in _links.Keys.Where(l => !CanTalk(l.From, l.To)))
+        foreach (Link link in cut)
         {
             link.Break();
         }
@@ -95,18 +98,22 @@ public sealed class InProcessClusterNetwork
                 throw new IOException($"Connection refused: nothing listens on the in-process endpoint {endpoint}.");
             }
 
-            if (!network.CanTalk(owner, listener.Owner))
-            {
-                throw new IOException($"Connection refused: the network is partitioned between {owner} and {listener.Owner}.");
-            }
-
             var toServer = new Pipe();
             var toClient = new Pipe();
             var link = new Link(owner, listener.Owner);
-            var client = new Connection(new DuplexPipe(toClient.Reader, toServer.Writer), link, endpoint);
-            var server = new Connection(new DuplexPipe(toServer.Reader, toClient.Writer), link, IPEndPoint.Parse(owner));
+            var client = new Connection(toClient.Reader, toServer.Writer, link, endpoint);
+            var server = new Connection(toServer.Reader, toClient.Writer, link, IPEndPoint.Parse(owner));
             link.Ends = [client, server];
-            network._links.TryAdd(link, 0);
+            lock (network._gate)
+            {
+                if (!network.CanTalk(owner, listener.Owner))
+                {
+                    throw new IOException($"Connection refused: the network is partitioned between {owner} and {listener.Owner}.");
+                }
+
+                network._links.TryAdd(link, 0);
+            }
+
             link.Closed.Register(() => network._links.TryRemove(link, out _));
             listener.Accepted.Writer.TryWrite(server);
             return new(client);
@@ -127,7 +134,15 @@ public sealed class InProcessClusterNetwork
         {
             try
             {
-                return await Accepted.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                while (true)
+                {
+                    // A connection broken by a partition before it was accepted is dropped, as a reset socket in a backlog.
+                    ConnectionContext next = await Accepted.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+                    if (!next.ConnectionClosed.IsCancellationRequested)
+                    {
+                        return next;
+                    }
+                }
             }
             catch (System.Threading.Channels.ChannelClosedException)
             {
@@ -190,9 +205,82 @@ public sealed class InProcessClusterNetwork
         public PipeWriter Output => output;
     }
 
-    private sealed class Connection(IDuplexPipe transport, Link link, EndPoint remote) : ConnectionContext
+    /// <summary>
+    /// The writing end of a connection. Once the link is broken, writes fail, but asking for a buffer still works: a
+    /// server asks for one on every connection it accepts, and an exception there would end its accept loop for good.
+    /// </summary>
+    private sealed class LinkWriter(PipeWriter inner) : PipeWriter
     {
-        public override IDuplexPipe Transport { get; set; } = transport;
+        private byte[] _scratch = [];
+        private volatile bool _broken;
+
+        public void Break(Exception reason)
+        {
+            _broken = true;
+            inner.Complete(reason);
+        }
+
+        public override Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            if (!_broken)
+            {
+                try
+                {
+                    return inner.GetMemory(sizeHint);
+                }
+                catch (InvalidOperationException) when (_broken)
+                {
+                }
+            }
+
+            if (_scratch.Length < Math.Max(sizeHint, 4096))
+            {
+                _scratch = new byte[Math.Max(sizeHint, 4096)];
+            }
+
+            return _scratch;
+        }
+
+        public override Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
+
+        public override void Advance(int bytes)
+        {
+            if (!_broken)
+            {
+                try
+                {
+                    inner.Advance(bytes);
+                }
+                catch (InvalidOperationException) when (_broken)
+                {
+                }
+            }
+        }
+
+        public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => _broken
+            ? ValueTask.FromException<FlushResult>(new ConnectionAbortedException("The in-process network was partitioned."))
+            : inner.FlushAsync(cancellationToken);
+
+        public override void CancelPendingFlush() => inner.CancelPendingFlush();
+
+        public override void Complete(Exception? exception = null) => inner.Complete(exception);
+    }
+
+    private sealed class Connection : ConnectionContext
+    {
+        private readonly LinkWriter _output;
+        private readonly Link _link;
+        private readonly EndPoint _remote;
+
+        public Connection(PipeReader input, PipeWriter output, Link link, EndPoint remote)
+        {
+            _output = new LinkWriter(output);
+            _link = link;
+            _remote = remote;
+            Transport = new DuplexPipe(input, _output);
+        }
+
+        public override IDuplexPipe Transport { get; set; }
 
         public override string ConnectionId { get; set; } = Guid.NewGuid().ToString("N");
 
@@ -202,13 +290,13 @@ public sealed class InProcessClusterNetwork
 
         public override CancellationToken ConnectionClosed
         {
-            get => link.Closed;
+            get => _link.Closed;
             set { }
         }
 
         public override EndPoint? RemoteEndPoint
         {
-            get => remote;
+            get => _remote;
             set { }
         }
 
@@ -216,15 +304,15 @@ public sealed class InProcessClusterNetwork
         {
             var broken = new ConnectionAbortedException("The in-process network was partitioned.");
             Transport.Input.CancelPendingRead();
-            Transport.Output.Complete(broken);
+            _output.Break(broken);
             Transport.Input.Complete(broken);
         }
 
-        public override void Abort(ConnectionAbortedException abortReason) => link.Break();
+        public override void Abort(ConnectionAbortedException abortReason) => _link.Break();
 
         public override ValueTask DisposeAsync()
         {
-            link.Close();
+            _link.Close();
             return base.DisposeAsync();
         }
     }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SelfHealing.Benchmarks.Coordination;
 
 /// <summary>
-/// <c>nemesis [--minutes N] [--seed S] [--keep]</c> (or <c>nemesis --check {journals}</c> to judge kept journals again): the coordination package under faults, Jepsen-style. Seven tenths
+/// <c>nemesis [--minutes N] [--seed S] [--keep] [--phase processes|partitions]</c> (or <c>nemesis --check {journals}</c> to judge kept journals again): the coordination package under faults, Jepsen-style. Seven tenths
 /// of the time five node processes are killed and paused (<see cref="NemesisProcesses"/>), the rest five in-process
 /// nodes are partitioned (<see cref="NemesisPartitions"/>, every kind at least once); then
 /// <see cref="NemesisChecker"/> reads every journal and prints a table and, last, the issue's summary line.
@@ -31,24 +31,36 @@ internal static class NemesisBenchmark
             return 2;
         }
 
+        int phase = Array.IndexOf(args, "--phase");
+        string only = phase >= 0 && phase + 1 < args.Length ? args[phase + 1] : "both";
+        if (only is not ("both" or "processes" or "partitions"))
+        {
+            Console.Error.WriteLine($"--phase must be processes or partitions (to run one phase for the whole time); got {only}.");
+            return 2;
+        }
+
         string root = Directory.CreateTempSubdirectory("selfhealing-nemesis-").FullName;
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Nemesis: {minutes:0.##} min, seed {seed}, {Environment.ProcessorCount} cores, journals in {root}"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Nemesis: {minutes:0.##} min, seed {seed}{(only == "both" ? string.Empty : $", {only} only")}, {Environment.ProcessorCount} cores, journals in {root}"));
         try
         {
             TimeSpan total = TimeSpan.FromMinutes(minutes);
             using (var journal = new NemesisJournal(Path.Combine(root, "nemesis.log"), NemesisChecker.Nemesis))
             {
-                await using (var processes = new NemesisProcesses(Path.Combine(root, "processes"), journal, seed))
+                if (only != "partitions")
                 {
+                    await using var processes = new NemesisProcesses(Path.Combine(root, "processes"), journal, seed);
                     Directory.CreateDirectory(Path.Combine(root, "processes"));
                     journal.Write("phase", "processes");
-                    await processes.RunAsync(total * 0.7);
+                    await processes.RunAsync(only == "processes" ? total : total * 0.7);
                 }
 
-                Directory.CreateDirectory(Path.Combine(root, "partitions"));
-                await using var partitions = new NemesisPartitions(Path.Combine(root, "partitions"), journal, seed + 1);
-                journal.Write("phase", "partitions");
-                await partitions.RunAsync(total * 0.3);
+                if (only != "processes")
+                {
+                    Directory.CreateDirectory(Path.Combine(root, "partitions"));
+                    await using var partitions = new NemesisPartitions(Path.Combine(root, "partitions"), journal, seed + 1);
+                    journal.Write("phase", "partitions");
+                    await partitions.RunAsync(only == "partitions" ? total : total * 0.3);
+                }
             }
 
             NemesisReport report = NemesisChecker.Check(

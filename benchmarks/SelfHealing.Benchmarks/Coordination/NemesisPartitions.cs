@@ -158,7 +158,7 @@ internal sealed class NemesisPartitions : IAsyncDisposable
         {
             o.Transport = ClusterTransport.Custom;
             o.Connections = _network.ConnectionsFor(_members[id]);
-        });
+        }, logFile: Path.Combine(_root, $"engine-{id}.txt"));
         await host.StartAsync();
         var journal = new NemesisJournal(Path.Combine(_root, $"journal-{id}.log"), id);
         var workload = new NemesisWorkload(
@@ -199,25 +199,33 @@ internal sealed class NemesisPartitions : IAsyncDisposable
             await node.StopWorkloadAsync();
         }
 
+        // Settled: every node at the same index, no change of its own still on its way to the log, and nothing moved
+        // for a quarter of a second (a proposal cancelled by the stop may still commit). The final views are the ones judged.
         long deadline = Stopwatch.GetTimestamp() + (30 * Stopwatch.Frequency);
-        while (!Settled() && Stopwatch.GetTimestamp() < deadline)
+        string[][] views = Views();
+        while (Stopwatch.GetTimestamp() < deadline)
         {
-            await Task.Delay(50);
+            await Task.Delay(250);
+            string[][] again = Views();
+            bool settled = Settled(again) && again.Zip(views).All(p => p.First.SequenceEqual(p.Second));
+            views = again;
+            if (settled)
+            {
+                break;
+            }
         }
 
-        foreach ((string id, Node node) in _nodes)
+        foreach ((string id, string[] view) in _nodes.Keys.Zip(views))
         {
-            string[] view = node.Workload.View().Split(' ');
             _journal.Write("final", id, view[0], view[1], view[2], "partitions");
         }
     }
 
+    private string[][] Views() => [.. _nodes.Values.Select(n => n.Workload.View().Split(' '))];
+
     /// <summary>Every node at the same index, and no change of its own still on its way to the log.</summary>
-    private bool Settled()
-    {
-        string[][] views = [.. _nodes.Values.Select(n => n.Workload.View().Split(' '))];
-        return views.Select(v => v[0]).Distinct().Count() == 1 && views.All(v => v[1] == v[2]);
-    }
+    private static bool Settled(string[][] views) =>
+        views.Select(v => v[0]).Distinct().Count() == 1 && views.All(v => v[1] == v[2]);
 
     public async ValueTask DisposeAsync()
     {

@@ -94,7 +94,7 @@ internal sealed class NemesisProcesses : IAsyncDisposable
     }
 
     /// <summary>A node as the issue ran it: <c>AddSelfHealing</c> + <c>UseCoordination</c>, default timings, a log directory.</summary>
-    internal static IHost BuildNode(string id, IReadOnlyDictionary<string, string> members, string logDirectory, Action<CoordinationOptions> configure, bool logToStandardError = false) =>
+    internal static IHost BuildNode(string id, IReadOnlyDictionary<string, string> members, string logDirectory, Action<CoordinationOptions> configure, bool logToStandardError = false, string? logFile = null) =>
         Host.CreateDefaultBuilder()
             .ConfigureLogging(l =>
             {
@@ -105,6 +105,11 @@ internal sealed class NemesisProcesses : IAsyncDisposable
                     l.AddSimpleConsole(c => c.TimestampFormat = "HH:mm:ss.fff ")
                         .AddFilter(level => level >= LogLevel.Information)
                         .Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(c => c.LogToStandardErrorThreshold = LogLevel.Trace);
+                }
+
+                if (logFile is not null)
+                {
+                    l.Services.AddSingleton<ILoggerProvider>(_ => new NemesisFileLog(logFile));
                 }
             })
             .ConfigureServices(s => s.AddSelfHealing(b =>
@@ -244,6 +249,7 @@ internal sealed class NemesisProcesses : IAsyncDisposable
         }
 
         await Task.Delay(TimeSpan.FromSeconds(2));
+        string?[]? previous = null;
         for (int attempt = 0; ; attempt++)
         {
             foreach (Child child in _children.Values)
@@ -258,10 +264,14 @@ internal sealed class NemesisProcesses : IAsyncDisposable
                 await Task.Delay(10);
             }
 
-            // Settled: every node at the same index, and no change of its own still on its way to the log.
-            bool settled = _children.Values.All(c => c.Final is not null)
-                && _children.Values.Select(c => c.Final!.Split(' ')[1]).Distinct().Count() == 1
-                && _children.Values.All(c => c.Final!.Split(' ')[2] == c.Final!.Split(' ')[3]);
+            // Settled: every node at the same index, no change of its own still on its way to the log, and the same
+            // answers as the round before (a proposal cancelled by the stop may still commit).
+            string?[] finals = [.. _children.Values.Select(c => c.Final)];
+            bool settled = finals.All(f => f is not null)
+                && finals.Select(f => f!.Split(' ')[1]).Distinct().Count() == 1
+                && finals.All(f => f!.Split(' ')[2] == f.Split(' ')[3])
+                && previous is not null && finals.SequenceEqual(previous);
+            previous = finals;
             if (settled || attempt == 20)
             {
                 foreach ((string id, Child child) in _children)

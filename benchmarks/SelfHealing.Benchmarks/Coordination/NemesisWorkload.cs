@@ -174,6 +174,11 @@ internal sealed class NemesisWorkload
         while (!stop.IsCancellationRequested)
         {
             await PauseAsync(random, 100, 400, stop).ConfigureAwait(false);
+            if (stop.IsCancellationRequested)
+            {
+                return;
+            }
+
             sequence++;
             long value = (Stopwatch.GetTimestamp() / 1000 * 10) + _index; // unique across nodes and restarts
             if (sequence % 4 == 0)
