@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using DotNext.Net.Cluster.Consensus.Raft;
+using Microsoft.Extensions.Logging;
 using SelfHealing.Coordination.Replication;
 using SelfHealing.Coordination.Transport;
 
@@ -249,14 +250,23 @@ public sealed partial class ClusterCoordinator
         }
     }
 
+    /// <summary>How often a refusal is logged as a warning (event 8005); the refusals in between are logged at Debug.</summary>
+    internal static readonly TimeSpan RefusalWarningInterval = TimeSpan.FromSeconds(10);
+
+    private readonly SelfHealing.Telemetry.LogThrottle _refusalLog;
+
+
     private int CircuitQuorum => _options.CircuitQuorum > 0
         ? _options.CircuitQuorum
         : (_options.Members.Count / 2) + 1;
 
     private ClusterUnavailableException Refused(ClusterCommand command, string why, Exception? inner = null)
     {
-        string message = $"Cluster node '{NodeId}' took no cluster-wide action for {Describe(command)}: {why}. Local breakers and local recovery keep working.";
-        LogRefused(_logger, NodeId, Describe(command), why);
+        string described = Describe(command);
+        string message = $"Cluster node '{NodeId}' took no cluster-wide action for {described}: {why}. Local breakers and local recovery keep working.";
+        // Every caller gets the exception; the log warns at most every RefusalWarningInterval, the rest at Debug.
+        bool warn = _refusalLog.TryEnter(out long quiet);
+        LogRefused(_logger, warn ? LogLevel.Warning : LogLevel.Debug, NodeId, described, why, quiet);
         return inner is null ? new ClusterUnavailableException(message) : new ClusterUnavailableException(message, inner);
     }
 

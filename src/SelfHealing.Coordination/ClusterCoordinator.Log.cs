@@ -17,8 +17,8 @@ public sealed partial class ClusterCoordinator
     [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "Cluster node {Node}: member {Member} does not answer")]
     private static partial void LogMemberLost(ILogger logger, string node, string member);
 
-    [LoggerMessage(EventId = 8005, Level = LogLevel.Warning, Message = "Cluster node {Node} took no cluster-wide action for {Command}: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string node, string command, string reason);
+    [LoggerMessage(EventId = 8005, Message = "Cluster node {Node} took no cluster-wide action for {Command}: {Reason} (refusals logged at Debug since the last warning: {Quiet})")]
+    private static partial void LogRefused(ILogger logger, LogLevel level, string node, string command, string reason, long quiet);
 
     [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "Cluster node {Node} refused a command from '{Claimed}' at {Remote}: not a member")]
     private static partial void LogForeignCommand(ILogger logger, string node, string claimed, string remote);

@@ -80,6 +80,7 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
         _breakers = breakers;
         _configuration = configuration;
         _time = timeProvider ?? TimeProvider.System;
+        _refusalLog = new SelfHealing.Telemetry.LogThrottle(_time, RefusalWarningInterval);
         _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         _logger = _loggerFactory.CreateLogger<ClusterCoordinator>();
         NodeId = _options.NodeId;

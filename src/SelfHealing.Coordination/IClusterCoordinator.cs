@@ -38,7 +38,7 @@ public interface IClusterCoordinator
     /// <summary>Reports this node's breaker for a shared dependency open or closed; the circuit opens on every node when enough nodes report it open.</summary>
     /// <param name="circuit">The breaker's name.</param>
     /// <param name="open">Whether it is open here.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="cancellationToken">Cancels the wait (an action already sent may still be applied).</param>
     /// <returns>A task that completes when the report is applied.</returns>
     Task ReportCircuitAsync(string circuit, bool open, CancellationToken cancellationToken = default);
 
@@ -46,14 +46,14 @@ public interface IClusterCoordinator
     /// <param name="component">The component.</param>
     /// <param name="level">Its level here.</param>
     /// <param name="reason">Why, when not healthy.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="cancellationToken">Cancels the wait (an action already sent may still be applied).</param>
     /// <returns>A task that completes when the report is applied.</returns>
     Task ReportHealthAsync(string component, HealthLevel level, string? reason = null, CancellationToken cancellationToken = default);
 
     /// <summary>Replicates configuration values; every node applies them through its adaptive configuration.</summary>
     /// <param name="values">The values by parameter name (typed or formatted).</param>
     /// <param name="reason">Why, in words.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="cancellationToken">Cancels the wait (an action already sent may still be applied).</param>
     /// <returns>A task that completes when the change is applied here.</returns>
     Task ProposeConfigurationAsync(IReadOnlyDictionary<string, object> values, string? reason = null, CancellationToken cancellationToken = default);
 
@@ -65,7 +65,7 @@ public interface IClusterCoordinator
     /// <param name="component">The local component that asks.</param>
     /// <param name="action">What it wants to do.</param>
     /// <param name="duration">How long the lease lasts; <see cref="CoordinationOptions.DefaultLeaseDuration"/> when null.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="cancellationToken">Cancels the wait (an action already sent may still be applied).</param>
     /// <returns>The lease, granted or not (when not, it names the holder).</returns>
     Task<HealingLease> RequestHealingAsync(string target, string component, string action, TimeSpan? duration = null, CancellationToken cancellationToken = default);
 
@@ -84,7 +84,7 @@ public interface IClusterCoordinator
     /// node asking again gets its own lease.
     /// </summary>
     /// <param name="commandId">The id from <see cref="ClusterOutcomeUnknownException.CommandId"/>.</param>
-    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <param name="cancellationToken">Cancels the wait (an action already sent may still be applied).</param>
     /// <returns>A task that completes when the command is applied.</returns>
     /// <exception cref="ArgumentException">No command with that id is kept for a retry on this node.</exception>
     /// <exception cref="ClusterOutcomeUnknownException">The outcome is still unknown: the retry was not answered either, or did not reach the log while the first attempt may still be applied.</exception>
