@@ -8,6 +8,9 @@ public sealed partial class ClusterCoordinator
     [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Cluster node {Node} started at {Endpoint} with {Members} members; log in {Directory}")]
     private static partial void LogStarted(ILogger logger, string node, System.Net.IPEndPoint endpoint, int members, string directory);
 
+    [LoggerMessage(EventId = 8016, Level = LogLevel.Warning, Message = "Cluster node {Node}: RequestTimeout ({RequestTimeout}) is not below ElectionTimeoutMin ({ElectionTimeoutMin}): a paused or silent leader holds every election up to the request timeout, and replacing it takes several election rounds")]
+    private static partial void LogSlowFailover(ILogger logger, string node, TimeSpan requestTimeout, TimeSpan electionTimeoutMin);
+
     [LoggerMessage(EventId = 8002, Level = LogLevel.Information, Message = "Cluster node {Node} stopped")]
     private static partial void LogStopped(ILogger logger, string node);
 

@@ -198,6 +198,10 @@ public sealed partial class ClusterCoordinator : IClusterCoordinator, IAsyncDisp
         }
 
         LogStarted(_logger, NodeId, local, _options.Members.Count, directory);
+        if (_options.RequestTimeout >= _options.ElectionTimeoutMin)
+        {
+            LogSlowFailover(_logger, NodeId, _options.RequestTimeout, _options.ElectionTimeoutMin);
+        }
     }
 
     /// <summary>Leaves the cluster: stops the engine and the forwarder and flushes the log.</summary>

@@ -9,16 +9,13 @@ using SelfHealing.Health;
 
 namespace SelfHealing.Coordination.Tests;
 
-/// <summary>A node without a majority refuses every action; its log warns about it without flooding.</summary>
-public sealed class RefusalLogTests
+/// <summary>What a node logs: warnings that say what is wrong, without flooding.</summary>
+public sealed class CoordinationLogTests
 {
-    [Fact]
-    public async Task Refusals_warn_once_per_interval_and_the_next_warning_counts_the_ones_logged_at_debug()
+    private static async Task<IHost> StartLoneNodeAsync(FakeTimeProvider time, FakeLogCollector logs, Action<CoordinationOptions>? configure = null)
     {
         int[] ports = LoopbackPorts.Take(3);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var logs = new FakeLogCollector();
-        using IHost host = Host.CreateDefaultBuilder()
+        IHost host = Host.CreateDefaultBuilder()
             .ConfigureLogging(l => l.ClearProviders().SetMinimumLevel(LogLevel.Debug).AddProvider(new FakeLoggerProvider(logs)))
             .ConfigureServices(services =>
             {
@@ -29,10 +26,41 @@ public sealed class RefusalLogTests
                     o.Members["node-a"] = $"127.0.0.1:{ports[0]}";
                     o.Members["node-b"] = $"127.0.0.1:{ports[1]}"; // never started: node-a has no majority
                     o.Members["node-c"] = $"127.0.0.1:{ports[2]}";
+                    configure?.Invoke(o);
                 });
             })
             .Build();
         await host.StartAsync();
+        return host;
+    }
+
+    [Fact]
+    public async Task A_request_timeout_not_below_the_election_timeout_is_warned_about_at_start()
+    {
+        var logs = new FakeLogCollector();
+        using (IHost defaults = await StartLoneNodeAsync(new FakeTimeProvider(), logs))
+        {
+            await defaults.StopAsync();
+        }
+
+        logs.GetSnapshot().Should().NotContain(r => r.Id.Id == 8016, "the defaults keep requests below the election timeout");
+
+        using (IHost slow = await StartLoneNodeAsync(new FakeTimeProvider(), logs, o => o.RequestTimeout = TimeSpan.FromSeconds(1)))
+        {
+            await slow.StopAsync();
+        }
+
+        FakeLogRecord warning = logs.GetSnapshot().Should().ContainSingle(r => r.Id.Id == 8016).Which;
+        warning.Level.Should().Be(LogLevel.Warning);
+        warning.Message.Should().Contain("RequestTimeout (00:00:01)").And.Contain("ElectionTimeoutMin (00:00:00.2000000)");
+    }
+
+    [Fact]
+    public async Task Refusals_warn_once_per_interval_and_the_next_warning_counts_the_ones_logged_at_debug()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var logs = new FakeLogCollector();
+        using IHost host = await StartLoneNodeAsync(time, logs);
         IClusterCoordinator node = host.Services.GetRequiredService<IClusterCoordinator>();
 
         for (int i = 0; i < 5; i++)
