@@ -81,6 +81,9 @@ public sealed partial class ClusterCoordinator
         }
     }
 
+    /// <summary>The last log index this node followed (-1: none yet); only the loop below reads and writes it.</summary>
+    private long _followedIndex = -1;
+
     private async Task FollowAppliedAsync(CancellationToken stopping)
     {
         await foreach (AppliedCommand applied in _applied.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
@@ -89,6 +92,13 @@ public sealed partial class ClusterCoordinator
             {
                 continue; // sent again after an unknown outcome, and already followed when first applied
             }
+
+            if (applied.Index <= _followedIndex)
+            {
+                continue; // replayed by an engine restarted from this node's directory: followed and announced already
+            }
+
+            _followedIndex = applied.Index;
 
             try
             {

@@ -61,6 +61,8 @@ public sealed class EngineFailureTests
                 "the restarted engine should follow the log again");
             await ClusterHarness.AcceptedAsync(() => follower.Coordinator.ReportHealthAsync("payments", HealthLevel.Degraded, "from the repaired node"));
             leader.Coordinator.State.Health.Should().Contain(h => h.Node == follower.Id && h.Reason == "from the repaired node");
+            await Eventually.UntilAsync(() => follower.Seen<HealthUpdate>().Any(u => u.Report.Reason == "from the repaired node"), ClusterHarness.Bound);
+            follower.Seen<HealthUpdate>().Count(u => u.Report.Reason == "before").Should().Be(1, "the restarted engine replays its log, but the hub announced that entry already");
         }
         finally
         {
