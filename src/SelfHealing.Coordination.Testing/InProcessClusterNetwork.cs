@@ -36,7 +36,8 @@ public sealed class InProcessClusterNetwork
 
     /// <summary>
     /// Cuts the network in two: the nodes in <paramref name="side"/> reach only each other, the others only each other.
-    /// Connections across the cut are broken at once and new ones are refused.
+    /// Connections across the cut are broken at once (also one made and not yet accepted, which its listener then drops)
+    /// and new ones are refused. A broken connection's reads and writes fail; asking it for a buffer still works.
     /// </summary>
     /// <param name="side">The endpoints of the nodes on one side.</param>
     public void Partition(IEnumerable<string> side)

@@ -255,7 +255,6 @@ public sealed partial class ClusterCoordinator
 
     private readonly SelfHealing.Telemetry.LogThrottle _refusalLog;
 
-
     private int CircuitQuorum => _options.CircuitQuorum > 0
         ? _options.CircuitQuorum
         : (_options.Members.Count / 2) + 1;
