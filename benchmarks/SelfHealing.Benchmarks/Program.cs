@@ -10,7 +10,8 @@ namespace SelfHealing.Benchmarks;
 /// <c>supervision [--restarts N] [--cycles N]</c> times worker restarts and kills a checkpointing process N times, and
 /// <c>optimizer [--seeds N]</c> compares the optimizer engines on the standard functions, and <c>validate [--minutes N]</c>
 /// runs the whole loop under injected faults and scores it, and <c>nemesis [--minutes N]</c> puts the coordination
-/// package under kills, pauses and partitions and checks what it promised.
+/// package under kills, pauses and partitions and checks what it promised; <c>wal-race [--rounds N]</c> reproduces the
+/// Raft engine's write-ahead log failure against the engine alone.
 /// </summary>
 public static class Program
 {
@@ -25,6 +26,12 @@ public static class Program
         if (args is [Coordination.NemesisProcesses.ChildCommand, ..])
         {
             await Coordination.NemesisProcesses.RunChildAsync(args);
+            return;
+        }
+
+        if (args is ["wal-race", ..])
+        {
+            Environment.ExitCode = await Coordination.WalRace.RunAsync(args);
             return;
         }
 
